@@ -1,0 +1,4 @@
+export * from './content.dto.js';
+export * from './register.dto.js';
+export * from './send.dto.js';
+export { isHttpUrl } from './rules.js';

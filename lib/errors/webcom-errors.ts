@@ -1,0 +1,100 @@
+import { inspect } from 'node:util';
+import type { SendResult } from '../protocol/results.js';
+
+/** One invalid field: `field` is a dotted path such as `button.url`. */
+export interface WebcomFieldError {
+  field: string;
+  messages: string[];
+}
+
+/**
+ * Base of every error the module throws.
+ *
+ * Only whitelisted fields are ever attached, so `JSON.stringify`, `util.inspect` and log
+ * serialisers cannot reach a request URL (which carries the password) or an AxiosError.
+ */
+export abstract class WebcomError extends Error {
+  protected constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  /** The fields that are safe to render, besides `name` and `message`. */
+  protected abstract details(): Record<string, unknown>;
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, ...this.details() };
+  }
+
+  [inspect.custom](): string {
+    return `${this.stack ?? `${this.name}: ${this.message}`}\n${inspect(this.details(), { depth: 4 })}`;
+  }
+}
+
+/** The argument or the options are invalid; no request was made. */
+export class WebcomValidationError extends WebcomError {
+  constructor(
+    readonly errors: WebcomFieldError[],
+    subject = 'argument',
+  ) {
+    super(
+      `Invalid ${subject}: ${errors.map((e) => `${e.field} (${e.messages.join('; ')})`).join(', ')}`,
+    );
+  }
+
+  protected details() {
+    return { errors: this.errors };
+  }
+}
+
+/** The gateway answered, but not with success. */
+export class WebcomApiError extends WebcomError {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`Webcom gateway refused the call (HTTP ${status})${body ? `: ${body}` : ''}`);
+  }
+
+  protected details() {
+    return { status: this.status, body: this.body };
+  }
+}
+
+/** No usable answer: refused, reset, timed out or unreadable. */
+export class WebcomTransportError extends WebcomError {
+  constructor(
+    readonly code: string,
+    readonly possiblyDelivered: boolean,
+    reason: string,
+  ) {
+    super(
+      `Webcom gateway unreachable (${code}): ${reason}` +
+        (possiblyDelivered ? '; the message may have been delivered' : ''),
+    );
+  }
+
+  protected details() {
+    return { code: this.code, possiblyDelivered: this.possiblyDelivered };
+  }
+}
+
+/** Some requests of a split send failed: every recipient is either in `sent` or in `failed`. */
+export class WebcomPartialSendError extends WebcomError {
+  constructor(
+    readonly sent: SendResult,
+    readonly failed: { to: string[]; error: WebcomError }[],
+  ) {
+    const failedCount = failed.reduce((n, f) => n + f.to.length, 0);
+    super(
+      `Webcom send partly failed: ${sent.messages.length} message(s) sent, ${failedCount} recipient(s) failed`,
+    );
+  }
+
+  protected details() {
+    return {
+      sent: this.sent,
+      failed: this.failed.map((f) => ({ to: f.to, error: f.error.toJSON() })),
+    };
+  }
+}

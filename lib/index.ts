@@ -1,0 +1,20 @@
+export * from './dto/index.js';
+export * from './errors/webcom-errors.js';
+export type * from './events.js';
+export { smsSegments, type SmsEncoding, type SmsSegments } from './protocol/sms-segments.js';
+export {
+  WEBCOM_INDIVIDUAL_CODE,
+  type Channel,
+  type ContentChannel,
+  type RichChannel,
+  type SenderChannel,
+} from './protocol/channels.js';
+export type { Button, ChannelContent, Credentials, Senders } from './protocol/messages.js';
+export { toInternationalDigits } from './protocol/phone.js';
+export { tokenHash } from './protocol/encode.js';
+export type * from './protocol/results.js';
+export { getWebcomToken, InjectWebcom } from './webcom.constants.js';
+export { WEBCOM_MODULE_OPTIONS, type WebcomModuleExtras } from './webcom.module-definition.js';
+export { WebcomModule } from './webcom.module.js';
+export { WEBCOM_DEFAULT_BASE_URL, type WebcomModuleOptions } from './webcom-options.js';
+export { WebcomService } from './webcom.service.js';

@@ -1,0 +1,40 @@
+import type { Channel, ContentChannel, SenderChannel } from './channels.js';
+
+/** The shapes the encoder reads; the DTO classes implement them. */
+export interface Button {
+  text: string;
+  url: string;
+}
+
+/** A channel's content tagged with its channel: a fallback, or a cascade's primary. */
+export interface ChannelContent {
+  channel: ContentChannel;
+  text?: string;
+  button?: Button;
+  imageUrl?: string;
+  from?: string;
+}
+
+/** Every field any send can carry; each channel's table says which of them it uses. */
+export interface OutgoingMessage {
+  to: string | string[];
+  from?: string;
+  text?: string;
+  button?: Button;
+  imageUrl?: string;
+  audioUrl?: string;
+  ivr?: boolean;
+  waitSeconds?: number;
+  retryIntervalSeconds?: number;
+  attempts?: number;
+  voice?: number;
+  validUntil?: Date | string;
+  fallback?: ChannelContent;
+}
+
+export type Senders = Partial<Record<SenderChannel, string>>;
+
+export type Credentials =
+  { user: string; password: string } | { token: string } | { user: string; tokenHash: string };
+
+export type { Channel };

@@ -1,0 +1,201 @@
+import { HttpService } from '@nestjs/axios';
+import { Logger } from '@nestjs/common';
+import axios, { AxiosError, type AxiosResponse } from 'axios';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { firstValueFrom } from 'rxjs';
+import { SecretRedactor } from '../errors/redaction.js';
+import { WebcomApiError, WebcomTransportError } from '../errors/webcom-errors.js';
+import { backoffDelay, MAX_RETRY_AFTER_MS, parseRetryAfter } from './backoff.js';
+import { trackedTransport } from './socket-tracker.js';
+
+/**
+ * Reads may be repeated freely; a send only while it provably never left (API.md "Delivery
+ * guarantees"): repeating one that reached the gateway would bill and message twice.
+ */
+export type CallKind = 'read' | 'send';
+
+export interface HttpTransportOptions {
+  timeoutMs: number;
+  retries: number;
+  /** Sockets per host: bounds the connections the module ever opens. */
+  maxSockets: number;
+  /** Names of query parameters whose values may be logged (everything else is masked). */
+  loggableParams: ReadonlySet<string>;
+}
+
+export interface GatewayResponse {
+  status: number;
+  body: string;
+}
+
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+const MAX_ERROR_BODY_CHARS = 500;
+/** Idle keep-alive sockets are closed before a typical server's 5 s keep-alive timeout. */
+const FREE_SOCKET_TIMEOUT_MS = 4_000;
+
+/** Failures that happen before any byte can have reached the server. */
+const CONNECT_SYSCALLS = new Set(['connect', 'getaddrinfo']);
+
+interface NodeError extends Error {
+  code?: string;
+  syscall?: string;
+  errors?: unknown[];
+}
+
+/** The innermost system error: axios wraps it, Node's happy-eyeballs wraps it in AggregateError. */
+function rootCause(error: unknown): NodeError | undefined {
+  let current = error as NodeError | undefined;
+  while (current instanceof AxiosError && current.cause) current = current.cause as NodeError;
+  if (current?.errors?.length && !current.syscall) return current.errors[0] as NodeError;
+  return current;
+}
+
+class RetryableStatus extends Error {
+  constructor(
+    readonly response: GatewayResponse,
+    readonly waitMs?: number,
+  ) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
+/**
+ * GET requests to the gateway over `@nestjs/axios`'s HttpService on agents of its own (never
+ * the global ones other code shares): a deadline per request from start to last byte, no
+ * redirects, bounded sockets, retries per `CallKind`, and errors that carry no URL.
+ * It knows HTTP and nothing of channels.
+ */
+export class HttpTransport {
+  private readonly http: HttpService;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+
+  constructor(
+    private readonly options: HttpTransportOptions,
+    private readonly redactor: SecretRedactor,
+    private readonly logger: Logger,
+  ) {
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: options.maxSockets,
+      maxFreeSockets: options.maxSockets,
+      timeout: FREE_SOCKET_TIMEOUT_MS,
+    };
+    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+    this.http = new HttpService(
+      axios.create({
+        httpAgent: this.agents.http,
+        httpsAgent: this.agents.https,
+        maxRedirects: 0,
+        proxy: false,
+        responseType: 'text',
+        transformResponse: (data: unknown) => data,
+        validateStatus: () => true,
+        maxContentLength: MAX_RESPONSE_BYTES,
+        decompress: true,
+      }),
+    );
+  }
+
+  /** Sends one GET, retrying as `kind` allows; resolves with a 2xx answer or throws a WebcomError. */
+  async get(url: string, kind: CallKind): Promise<GatewayResponse> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(url, kind);
+      } catch (error) {
+        const retryable =
+          error instanceof RetryableStatus ||
+          (error instanceof WebcomTransportError && (kind === 'read' || !error.possiblyDelivered));
+        if (!retryable || attempt >= this.options.retries) throw this.final(error);
+        const waitMs =
+          (error instanceof RetryableStatus ? error.waitMs : undefined) ?? backoffDelay(attempt);
+        if (waitMs > MAX_RETRY_AFTER_MS) throw this.final(error);
+        this.logger.warn(
+          `${this.describe(url)}: ${String((error as Error).message)}; retrying in ${waitMs} ms`,
+        );
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  /** Closes the keep-alive sockets. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private async attempt(url: string, kind: CallKind): Promise<GatewayResponse> {
+    const secure = url.startsWith('https:');
+    const transport = trackedTransport(secure);
+    const deadline = new AbortController();
+    // Started before axios queues for a socket, so the wait for one counts too.
+    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
+    const started = performance.now();
+    let response: AxiosResponse<string>;
+    try {
+      response = await firstValueFrom(
+        this.http.get<string>(url, { signal: deadline.signal, transport }),
+      );
+    } catch (error) {
+      const code = deadline.signal.aborted ? 'ETIMEDOUT' : this.errorCode(error);
+      const cause = rootCause(error);
+      const neverLeft =
+        !transport.connected ||
+        (cause?.syscall !== undefined && CONNECT_SYSCALLS.has(cause.syscall));
+      const reason = deadline.signal.aborted
+        ? `no complete answer within ${this.options.timeoutMs} ms`
+        : this.redactor.redact(cause?.message ?? 'request failed');
+      throw new WebcomTransportError(code, kind === 'send' && !neverLeft, reason);
+    } finally {
+      clearTimeout(timer);
+    }
+    const elapsed = Math.round(performance.now() - started);
+    if (Logger.isLevelEnabled('debug')) {
+      this.logger.debug(`${this.describe(url)} -> HTTP ${response.status} in ${elapsed} ms`);
+    }
+    const answer = { status: response.status, body: String(response.data ?? '') };
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    if (kind === 'read' && (answer.status === 429 || answer.status >= 500)) {
+      throw new RetryableStatus(answer, parseRetryAfter(response.headers['retry-after']));
+    }
+    throw this.apiError(answer);
+  }
+
+  private errorCode(error: unknown): string {
+    if (error instanceof AxiosError && error.message.includes('maxContentLength')) {
+      return 'ERESPONSETOOLARGE';
+    }
+    const cause = rootCause(error);
+    return cause?.code ?? (error instanceof AxiosError ? error.code : undefined) ?? 'EUNKNOWN';
+  }
+
+  /** A gateway answer as an error: its body shortened and scrubbed of our credentials. */
+  apiError(response: GatewayResponse): WebcomApiError {
+    const body = this.redactor.redact(response.body.slice(0, MAX_ERROR_BODY_CHARS * 2));
+    const shortened =
+      body.length > MAX_ERROR_BODY_CHARS ? `${body.slice(0, MAX_ERROR_BODY_CHARS)}…` : body;
+    return new WebcomApiError(response.status, shortened);
+  }
+
+  private final(error: unknown): unknown {
+    if (error instanceof RetryableStatus) return this.apiError(error.response);
+    this.logger.warn(`Webcom call failed: ${(error as Error).message}`);
+    return error;
+  }
+
+  /** The URL with every value masked but those named loggable: never a secret or a text. */
+  private describe(url: string): string {
+    const queryStart = url.indexOf('?');
+    if (queryStart < 0) return `GET ${url}`;
+    const masked = url
+      .slice(queryStart + 1)
+      .split('&')
+      .map((pair) => {
+        const [name] = pair.split('=', 1);
+        return this.options.loggableParams.has(name) ? pair : `${name}=*`;
+      })
+      .join('&');
+    return `GET ${url.slice(0, queryStart)}?${masked}`;
+  }
+}

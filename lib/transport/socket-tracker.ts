@@ -1,0 +1,32 @@
+import type { ClientRequest, RequestOptions } from 'node:http';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Socket } from 'node:net';
+
+/**
+ * What axios's `transport` option expects: node's `request`, here wrapped to observe whether the
+ * request ever had a connected socket. A request that never did provably never left, the only
+ * case in which a send may be tried again.
+ */
+export interface TrackedTransport {
+  request(options: RequestOptions, callback?: (res: http.IncomingMessage) => void): ClientRequest;
+  /** True once a socket was ready to carry the request (TCP connected, TLS done). */
+  readonly connected: boolean;
+}
+
+export function trackedTransport(secure: boolean): TrackedTransport {
+  const module = secure ? https : http;
+  const tracker = {
+    connected: false,
+    request(options: RequestOptions, callback?: (res: http.IncomingMessage) => void) {
+      const request = module.request(options, callback);
+      request.once('socket', (socket: Socket) => {
+        // A reused keep-alive socket is connected already; a new one once its handshake is done.
+        if (request.reusedSocket) tracker.connected = true;
+        else socket.once(secure ? 'secureConnect' : 'connect', () => (tracker.connected = true));
+      });
+      return request;
+    },
+  };
+  return tracker;
+}

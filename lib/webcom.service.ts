@@ -1,0 +1,274 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { ClassConstructor } from 'class-transformer';
+import { Subject, type Observable } from 'rxjs';
+import { validateDto } from './dto/validate.js';
+import { RegisterDto } from './dto/register.dto.js';
+import {
+  SendCascadeDto,
+  SendFlashcallDto,
+  SendSmsDto,
+  SendTelegramDto,
+  SendViberDto,
+  SendVoiceDto,
+  SendWhatsappDto,
+} from './dto/send.dto.js';
+import { SecretRedactor } from './errors/redaction.js';
+import {
+  WebcomError,
+  WebcomPartialSendError,
+  WebcomTransportError,
+  WebcomValidationError,
+} from './errors/webcom-errors.js';
+import type { WebcomEvent, WebcomOperation } from './events.js';
+import type { Channel } from './protocol/channels.js';
+import { decodeBalance, decodeSend, decodeStatus } from './protocol/decode.js';
+import {
+  credentialParams,
+  encodeBalance,
+  encodeRegistration,
+  encodeSend,
+  encodeStatus,
+  REGISTRATION_PATH,
+  SEND_PATH,
+  type WireParams,
+} from './protocol/encode.js';
+import type { OutgoingMessage } from './protocol/messages.js';
+import { encodeQuery, planSendRequests, type SendRequestPlan } from './protocol/query.js';
+import type { Balance, MessageStatus, RegistrationResult, SendResult } from './protocol/results.js';
+import { HttpTransport, type GatewayResponse } from './transport/http-transport.js';
+import { mapConcurrently } from './util/map-concurrently.js';
+import {
+  resolveOptions,
+  type ResolvedWebcomOptions,
+  type WebcomModuleOptions,
+} from './webcom-options.js';
+
+/** Query parameters whose values are safe in a debug log: no secret, no text, no number. */
+const LOGGABLE_PARAMS = new Set([
+  'type_send_1',
+  'type_send_2',
+  'balance',
+  'registration',
+  'businessman',
+]);
+
+/**
+ * The Webcom gateway as a Nest provider. Every method validates its argument itself (a plain
+ * object is fine), so bad input never reaches the network.
+ */
+@Injectable()
+export class WebcomService implements OnModuleDestroy {
+  private readonly options: ResolvedWebcomOptions;
+  private readonly transport: HttpTransport;
+  private readonly sendUrl: string;
+  private readonly registrationUrl: string;
+  private readonly credentialQuery: string;
+  private readonly events = new Subject<WebcomEvent>();
+  private readonly logger: Logger;
+
+  /** What the service does, for metrics and audit logs: no secret, and no text by default. */
+  readonly events$: Observable<WebcomEvent> = this.events.asObservable();
+
+  /** Built by `WebcomModule` (or `new` in a script); throws on invalid options. */
+  constructor(options: WebcomModuleOptions, name?: string) {
+    this.options = resolveOptions(options);
+    this.logger = new Logger(name ? `WebcomService:${name}` : 'WebcomService');
+    const credentials = this.options.credentials;
+    const secrets = Object.entries(credentials)
+      .filter(([key]) => key !== 'user')
+      .map(([, value]) => value as string);
+    this.transport = new HttpTransport(
+      {
+        timeoutMs: this.options.timeoutMs,
+        retries: this.options.retries,
+        maxSockets: this.options.maxSockets,
+        loggableParams: LOGGABLE_PARAMS,
+      },
+      new SecretRedactor(secrets),
+      this.logger,
+    );
+    this.sendUrl = `${this.options.baseUrl}/${SEND_PATH}`;
+    this.registrationUrl = `${this.options.baseUrl}/${REGISTRATION_PATH}`;
+    this.credentialQuery = encodeQuery(credentialParams(credentials));
+  }
+
+  sendSms(dto: SendSmsDto): Promise<SendResult> {
+    return this.send('sms', SendSmsDto, dto);
+  }
+
+  sendViber(dto: SendViberDto): Promise<SendResult> {
+    return this.send('viber', SendViberDto, dto);
+  }
+
+  sendVoice(dto: SendVoiceDto): Promise<SendResult> {
+    return this.send('voice', SendVoiceDto, dto);
+  }
+
+  sendFlashcall(dto: SendFlashcallDto): Promise<SendResult> {
+    return this.send('flashcall', SendFlashcallDto, dto);
+  }
+
+  sendTelegram(dto: SendTelegramDto): Promise<SendResult> {
+    return this.send('telegram', SendTelegramDto, dto);
+  }
+
+  sendWhatsapp(dto: SendWhatsappDto): Promise<SendResult> {
+    return this.send('whatsapp', SendWhatsappDto, dto);
+  }
+
+  /** The primary channel's content, falling back to the other channel's (PROTOCOL.md §1.5). */
+  async sendCascade(dto: SendCascadeDto): Promise<SendResult> {
+    const cascade = this.validate('send', SendCascadeDto, dto);
+    const { channel, ...content } = cascade.primary;
+    const message: OutgoingMessage = {
+      ...content,
+      to: cascade.to,
+      validUntil: cascade.validUntil,
+      fallback: cascade.fallback,
+    };
+    return this.dispatch(channel, message);
+  }
+
+  async getStatus(id: string): Promise<MessageStatus> {
+    if (typeof id !== 'string' || !/^[^\s,&#]{1,64}$/.test(id)) {
+      throw this.failed(
+        'status',
+        new WebcomValidationError([
+          { field: 'id', messages: ['must be a message id (a short string without spaces)'] },
+        ]),
+      );
+    }
+    const response = await this.call('status', encodeStatus(id));
+    const status = decodeStatus(id, response.body);
+    if (!status) throw this.failed('status', this.transport.apiError(response));
+    return status;
+  }
+
+  async getBalance(): Promise<Balance> {
+    const response = await this.call('balance', encodeBalance());
+    const balance = decodeBalance(response.body);
+    if (!balance) throw this.failed('balance', this.transport.apiError(response));
+    return balance;
+  }
+
+  /** Opens an account (PROTOCOL.md §4). Not repeated unless it provably never left. */
+  async register(dto: RegisterDto): Promise<RegistrationResult> {
+    const registration = this.validate('register', RegisterDto, dto);
+    const query = encodeQuery(encodeRegistration(registration, this.options.individualCode));
+    try {
+      return await this.transport.get(`${this.registrationUrl}?${query}`, 'send');
+    } catch (error) {
+      throw this.failed('register', error as WebcomError);
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.transport.close();
+    this.events.complete();
+  }
+
+  private async send<T extends OutgoingMessage>(
+    channel: Channel,
+    dtoClass: ClassConstructor<T>,
+    dto: T,
+  ): Promise<SendResult> {
+    return this.dispatch(channel, this.validate('send', dtoClass, dto, channel));
+  }
+
+  private validate<T extends object>(
+    operation: WebcomOperation,
+    dtoClass: ClassConstructor<T>,
+    dto: unknown,
+    channel?: Channel,
+  ): T {
+    try {
+      return validateDto(dtoClass, dto);
+    } catch (error) {
+      throw this.failed(operation, error as WebcomError, channel);
+    }
+  }
+
+  /** Encodes, splits over as many requests as the URL limit needs, sends, merges in order. */
+  private async dispatch(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
+    let plans: SendRequestPlan[];
+    try {
+      const wire = encodeSend(channel, message, this.options.senders);
+      const leading = `${this.credentialQuery}&${encodeQuery(wire.params)}`;
+      plans = planSendRequests(this.sendUrl, leading, wire, this.options.maxUrlLength);
+    } catch (error) {
+      throw this.failed('send', error as WebcomError, channel);
+    }
+    const outcomes = await mapConcurrently(plans, this.options.concurrency, async (plan) => {
+      const response = await this.transport.get(`${this.sendUrl}?${plan.query}`, 'send');
+      const result = decodeSend(response.body);
+      if (!result) throw this.transport.apiError(response);
+      this.emit({
+        type: 'sent',
+        channel,
+        recipients: plan.recipients.length,
+        messages: result.messages,
+        ...(result.balance === undefined ? {} : { balance: result.balance }),
+        ...(this.options.includeTextInEvents && message.text ? { text: message.text } : {}),
+      });
+      return result;
+    });
+    return this.merge(channel, plans, outcomes);
+  }
+
+  private merge(
+    channel: Channel,
+    plans: SendRequestPlan[],
+    outcomes: PromiseSettledResult<SendResult>[],
+  ): SendResult {
+    const sent: SendResult = { messages: [] };
+    const failed: { to: string[]; error: WebcomError }[] = [];
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') {
+        sent.messages.push(...outcome.value.messages);
+        if (outcome.value.balance !== undefined) sent.balance = outcome.value.balance;
+      } else {
+        const error = outcome.reason as WebcomError;
+        this.failed('send', error, channel, plans[index].recipients.length);
+        failed.push({ to: plans[index].recipients, error });
+      }
+    });
+    if (failed.length === 0) return sent;
+    if (plans.length === 1) throw failed[0].error;
+    throw new WebcomPartialSendError(sent, failed);
+  }
+
+  private async call(
+    operation: 'status' | 'balance',
+    params: WireParams,
+  ): Promise<GatewayResponse> {
+    const query = `${this.credentialQuery}&${encodeQuery(params)}`;
+    try {
+      return await this.transport.get(`${this.sendUrl}?${query}`, 'read');
+    } catch (error) {
+      throw this.failed(operation, error as WebcomError);
+    }
+  }
+
+  /** Reports a failure on the event stream and hands the error back to be thrown. */
+  private failed<E extends WebcomError>(
+    operation: WebcomOperation,
+    error: E,
+    channel?: Channel,
+    recipients?: number,
+  ): E {
+    this.emit({
+      type: 'failed',
+      operation,
+      ...(channel ? { channel } : {}),
+      ...(recipients === undefined ? {} : { recipients }),
+      error: error.name,
+      message: error.message,
+      possiblyDelivered: error instanceof WebcomTransportError && error.possiblyDelivered,
+    });
+    return error;
+  }
+
+  private emit(event: WebcomEvent): void {
+    this.events.next(event);
+  }
+}
