@@ -10,6 +10,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
+  setupFilesAfterEnv: ['<rootDir>/test/support/quiet-logs.ts'],
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   testTimeout: 30000,
 };

@@ -8,14 +8,22 @@ export interface RecordedRequest {
   params: URLSearchParams;
 }
 
-export type Answer = (request: RecordedRequest) => { status?: number; body: string; headers?: Record<string, string> };
+export type Answer = (request: RecordedRequest) => {
+  status?: number;
+  body: string;
+  headers?: Record<string, string>;
+};
 
 /** Answers a send with one message per `dadr` recipient, as PROTOCOL.md §3 shows. */
 export const successAnswer: Answer = ({ params }) => {
   if (params.get('balance') === '1') return { body: '{"balance":"143777.36"}' };
-  if (params.has('msgid')) return { body: '{"state":"deliver","time":"2026-11-27 12:00","text_sms":""}' };
+  if (params.has('msgid'))
+    return { body: '{"state":"deliver","time":"2026-11-27 12:00","text_sms":""}' };
   const recipients = (params.get('dadr') ?? '').split(',');
-  const information = recipients.map((_, i) => ({ id_message: String(1000 + i), price: '2.5000000' }));
+  const information = recipients.map((_, i) => ({
+    id_message: String(1000 + i),
+    price: '2.5000000',
+  }));
   return { body: JSON.stringify({ information, balance: '100.00' }) };
 };
 
