@@ -34,7 +34,14 @@ import {
 } from './protocol/encode.js';
 import type { OutgoingMessage } from './protocol/messages.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from './protocol/query.js';
-import type { Balance, MessageStatus, RegistrationResult, SendResult } from './protocol/results.js';
+import { smsSegments } from './protocol/sms-segments.js';
+import type {
+  Balance,
+  DeliveryState,
+  MessageStatus,
+  RegistrationResult,
+  SendResult,
+} from './protocol/results.js';
 import { HttpTransport, type GatewayResponse } from './transport/http-transport.js';
 import { mapConcurrently } from './util/map-concurrently.js';
 import {
@@ -42,6 +49,9 @@ import {
   type ResolvedWebcomOptions,
   type WebcomModuleOptions,
 } from './webcom-options.js';
+
+/** How many message states the service remembers to report changes on `events$`. */
+const REMEMBERED_STATES = 10_000;
 
 /** Query parameters whose values are safe in a debug log: no secret, no text, no number. */
 const LOGGABLE_PARAMS = new Set([
@@ -64,6 +74,7 @@ export class WebcomService implements OnModuleDestroy {
   private readonly registrationUrl: string;
   private readonly credentialQuery: string;
   private readonly events = new Subject<WebcomEvent>();
+  private readonly lastStates = new Map<string, DeliveryState>();
   private readonly logger: Logger;
 
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
@@ -141,6 +152,7 @@ export class WebcomService implements OnModuleDestroy {
     const response = await this.call('status', encodeStatus(id));
     const status = decodeStatus(id, response.body);
     if (!status) throw this.failed('status', this.transport.apiError(response));
+    this.noteState(status);
     return status;
   }
 
@@ -192,6 +204,7 @@ export class WebcomService implements OnModuleDestroy {
   private async dispatch(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
     let plans: SendRequestPlan[];
     try {
+      this.checkSmsParts(channel, message);
       const wire = encodeSend(channel, message, this.options.senders);
       const leading = `${this.credentialQuery}&${encodeQuery(wire.params)}`;
       plans = planSendRequests(this.sendUrl, leading, wire, this.options.maxUrlLength);
@@ -247,6 +260,43 @@ export class WebcomService implements OnModuleDestroy {
     } catch (error) {
       throw this.failed(operation, error as WebcomError);
     }
+  }
+
+  /** The option `maxSmsSegments`: a text that would cost more SMS parts is refused unsent. */
+  private checkSmsParts(channel: Channel, message: OutgoingMessage): void {
+    const max = this.options.maxSmsSegments;
+    if (max === undefined) return;
+    const texts: [string, string | undefined][] = [
+      ['text', channel === 'sms' ? message.text : undefined],
+      ['fallback.text', message.fallback?.channel === 'sms' ? message.fallback.text : undefined],
+    ];
+    const errors = texts.flatMap(([field, text]) => {
+      const segments = text === undefined ? 0 : smsSegments(text).segments;
+      return segments > max
+        ? [{ field, messages: [`is ${segments} SMS parts, more than maxSmsSegments (${max})`] }]
+        : [];
+    });
+    if (errors.length) throw new WebcomValidationError(errors);
+  }
+
+  /** Emits a status event when a message's state differs from the last one seen. */
+  private noteState(status: MessageStatus): void {
+    const previous = this.lastStates.get(status.id);
+    if (previous === status.state) return;
+    this.lastStates.delete(status.id);
+    if (!status.final) {
+      this.lastStates.set(status.id, status.state);
+      if (this.lastStates.size > REMEMBERED_STATES) {
+        this.lastStates.delete(this.lastStates.keys().next().value!);
+      }
+    }
+    this.emit({
+      type: 'status',
+      id: status.id,
+      state: status.state,
+      ...(previous ? { previous } : {}),
+      final: status.final,
+    });
   }
 
   /** Reports a failure on the event stream and hands the error back to be thrown. */

@@ -21,8 +21,9 @@ export function trackedTransport(secure: boolean): TrackedTransport {
     request(options: RequestOptions, callback?: (res: http.IncomingMessage) => void) {
       const request = module.request(options, callback);
       request.once('socket', (socket: Socket) => {
-        // A reused keep-alive socket is connected already; a new one once its handshake is done.
-        if (request.reusedSocket) tracker.connected = true;
+        // A socket that is not connecting is established (a reused keep-alive one); a new one
+        // counts once its handshake is done. Erring towards "connected" only costs a retry.
+        if (!socket.connecting) tracker.connected = true;
         else socket.once(secure ? 'secureConnect' : 'connect', () => (tracker.connected = true));
       });
       return request;
