@@ -6,7 +6,7 @@ import {
 import type { Channel, ContentChannel } from '../protocol/channels.js';
 import type { ChannelContent } from '../protocol/messages.js';
 import { isWireDate } from '../protocol/moscow-time.js';
-import { toInternationalDigits } from '../protocol/phone.js';
+import { isPossibleInternationalDigits, toInternationalDigits } from '../protocol/phone.js';
 
 /** A custom class-validator rule, so the DTOs work the same under Nest's ValidationPipe. */
 function rule(
@@ -77,8 +77,11 @@ export function normalizePhones(value: unknown): unknown {
   return Array.isArray(value) ? value.map(normalize) : normalize(value);
 }
 
+/** What `normalizePhones` made of a readable number; an unreadable one is left as typed. */
 const isNormalizedPhone = (value: unknown) =>
-  typeof value === 'string' && INTERNATIONAL_DIGITS.test(value);
+  typeof value === 'string' &&
+  INTERNATIONAL_DIGITS.test(value) &&
+  isPossibleInternationalDigits(value);
 
 /** One phone number or a non-empty array of them, after `normalizePhones`. */
 export const IsPhoneList = () =>

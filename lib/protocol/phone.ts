@@ -17,3 +17,12 @@ export function toInternationalDigits(input: string): string | undefined {
   }
   return phone?.isPossible() ? phone.number.slice(1) : undefined;
 }
+
+/**
+ * True when `digits` (no '+') are the international form of a possible number, as
+ * `toInternationalDigits` returns them. Read with '+' so that a foreign number is not taken for a
+ * Russian one a second time.
+ */
+export function isPossibleInternationalDigits(digits: string): boolean {
+  return /^\d+$/.test(digits) && parsePhoneNumberFromString(`+${digits}`)?.isPossible() === true;
+}

@@ -38,16 +38,16 @@ export class RecordingGateway {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<RecordingGateway> {
-    let gateway: RecordingGateway | undefined;
-    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const server = createServer();
+    const gateway = new RecordingGateway(server);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const request = { path: url.pathname, rawUrl: req.url ?? '', params: url.searchParams };
-      gateway!.requests.push(request);
-      const { status = 200, body, headers = {} } = gateway!.answer(request);
+      gateway.requests.push(request);
+      const { status = 200, body, headers = {} } = gateway.answer(request);
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(body);
     });
-    gateway = new RecordingGateway(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return gateway;
   }
