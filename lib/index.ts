@@ -1,3 +1,5 @@
+// Decorator metadata must exist before the DTO classes below are declared.
+import 'reflect-metadata';
 export * from './dto/index.js';
 export * from './errors/webcom-errors.js';
 export type * from './events.js';
@@ -13,6 +15,7 @@ export type { Button, ChannelContent, Credentials, Senders } from './protocol/me
 export { toInternationalDigits } from './protocol/phone.js';
 export { tokenHash } from './protocol/encode.js';
 export type * from './protocol/results.js';
+export { WebcomTrackingTimeoutError, type TrackOptions } from './tracking/delivery-tracking.js';
 export { getWebcomToken, InjectWebcom } from './webcom.constants.js';
 export { WEBCOM_MODULE_OPTIONS, type WebcomModuleExtras } from './webcom.module-definition.js';
 export { WebcomModule } from './webcom.module.js';

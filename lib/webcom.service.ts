@@ -1,6 +1,12 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import { Subject, type Observable } from 'rxjs';
+import {
+  getStatuses,
+  trackDelivery,
+  waitForFinalStatus,
+  type TrackOptions,
+} from './tracking/delivery-tracking.js';
 import { validateDto } from './dto/validate.js';
 import { RegisterDto } from './dto/register.dto.js';
 import {
@@ -156,6 +162,24 @@ export class WebcomService implements OnModuleDestroy {
     return status;
   }
 
+  /** Many statuses, at most `concurrency` reads at once, in the order of `ids`. */
+  getStatuses(ids: readonly string[]): Promise<MessageStatus[]> {
+    return getStatuses(this.readStatus, ids, this.options.concurrency);
+  }
+
+  /** Polls with backoff until the message's status is final; rejects on `timeoutMs`. */
+  waitForFinalStatus(id: string, options?: TrackOptions): Promise<MessageStatus> {
+    return waitForFinalStatus(this.readStatus, id, options);
+  }
+
+  /** Each change of each message's status, completing when all are final. */
+  trackDelivery(ids: readonly string[], options?: TrackOptions): Observable<MessageStatus> {
+    return trackDelivery(this.readStatus, ids, {
+      concurrency: this.options.concurrency,
+      ...options,
+    });
+  }
+
   async getBalance(): Promise<Balance> {
     const response = await this.call('balance', encodeBalance());
     const balance = decodeBalance(response.body);
@@ -173,6 +197,8 @@ export class WebcomService implements OnModuleDestroy {
       throw this.failed('register', error as WebcomError);
     }
   }
+
+  private readonly readStatus = (id: string) => this.getStatus(id);
 
   onModuleDestroy(): void {
     this.transport.close();
@@ -283,12 +309,11 @@ export class WebcomService implements OnModuleDestroy {
   private noteState(status: MessageStatus): void {
     const previous = this.lastStates.get(status.id);
     if (previous === status.state) return;
+    // Re-inserted so that the oldest entry is the least recently changed one.
     this.lastStates.delete(status.id);
-    if (!status.final) {
-      this.lastStates.set(status.id, status.state);
-      if (this.lastStates.size > REMEMBERED_STATES) {
-        this.lastStates.delete(this.lastStates.keys().next().value!);
-      }
+    this.lastStates.set(status.id, status.state);
+    if (this.lastStates.size > REMEMBERED_STATES) {
+      this.lastStates.delete(this.lastStates.keys().next().value!);
     }
     this.emit({
       type: 'status',

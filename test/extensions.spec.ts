@@ -1,0 +1,237 @@
+import 'reflect-metadata';
+import { Injectable } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { toArray, firstValueFrom } from 'rxjs';
+import { FakeWebcomServer } from '../lib/testing/fake-webcom-server.js';
+import {
+  getWebcomToken,
+  InjectWebcom,
+  WebcomModule,
+  WebcomService,
+  WebcomTrackingTimeoutError,
+  WebcomValidationError,
+  type WebcomEvent,
+} from '../lib/index.js';
+import { expectNoSecret } from './support/secret-renderings.js';
+
+const PASSWORD = 'ev&nts=S3cret';
+
+describe('extensions through the public API, against the emulator', () => {
+  let fake: FakeWebcomServer;
+  let webcom: WebcomService;
+
+  beforeAll(async () => {
+    fake = await FakeWebcomServer.start({
+      accounts: [
+        { user: 'shop', password: PASSWORD, balance: 500 },
+        { user: 'promo', password: 'promo-pw', balance: 300 },
+      ],
+      deliverAfterMs: 40,
+      readAfterMs: 40,
+    });
+    webcom = new WebcomService({
+      credentials: { user: 'shop', password: PASSWORD },
+      baseUrl: fake.baseUrl,
+      senders: { sms: 'Shop', viber: 'ShopV' },
+      maxSmsSegments: 2,
+    });
+  });
+  afterAll(async () => {
+    webcom.onModuleDestroy();
+    await fake.stop();
+  });
+
+  describe('tracking', () => {
+    it('waitForFinalStatus polls until the message is read, and stops', async () => {
+      const { messages } = await webcom.sendViber({ to: '79991234567', text: 'track me' });
+      const id = messages[0].id;
+      const final = await webcom.waitForFinalStatus(id, {
+        intervalMs: 10,
+        maxIntervalMs: 20,
+        timeoutMs: 5000,
+      });
+      expect(final).toMatchObject({ id, state: 'read', final: true });
+      const polls = () =>
+        fake.requests.filter((r) => r.operation === 'status' && r.query.msgid === id).length;
+      const seen = polls();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(polls()).toBe(seen);
+    });
+
+    it('trackDelivery emits each change of each message and completes when all are final', async () => {
+      const { messages } = await webcom.sendViber({
+        to: ['79991234567', '79991234000'],
+        text: 'two',
+      });
+      const ids = messages.map((m) => m.id);
+      const seen = await firstValueFrom(
+        webcom
+          .trackDelivery(ids, { intervalMs: 10, maxIntervalMs: 20, timeoutMs: 5000 })
+          .pipe(toArray()),
+      );
+      const statesOf = (id: string) => seen.filter((s) => s.id === id).map((s) => s.state);
+      expect(statesOf(ids[0]).at(-1)).toBe('read');
+      expect(statesOf(ids[1]).at(-1)).toBe('not_deliver');
+      for (const id of ids) {
+        const states = statesOf(id);
+        expect(new Set(states).size).toBe(states.length);
+      }
+    });
+
+    it('unsubscribing stops all polling', async () => {
+      const { messages } = await webcom.sendSms({ to: '79991234567', text: 'stop' });
+      fake.setStatus(messages[0].id, 'send');
+      const subscription = webcom
+        .trackDelivery([messages[0].id], { intervalMs: 10, maxIntervalMs: 10 })
+        .subscribe();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      subscription.unsubscribe();
+      const polls = () => fake.requests.filter((r) => r.query.msgid === messages[0].id).length;
+      const atUnsubscribe = polls();
+      expect(atUnsubscribe).toBeGreaterThan(1);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(polls()).toBe(atUnsubscribe);
+    });
+
+    it('a timeout reports the last state seen', async () => {
+      const { messages } = await webcom.sendSms({ to: '79991234567', text: 'stuck' });
+      fake.setStatus(messages[0].id, 'deliver');
+      const error = await webcom
+        .waitForFinalStatus(messages[0].id, { intervalMs: 10, timeoutMs: 80 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WebcomTrackingTimeoutError);
+      expect((error as WebcomTrackingTimeoutError).lastStatus).toMatchObject({ state: 'deliver' });
+    });
+
+    it('getStatuses reads many, in order, and a flashcall code comes back as code', async () => {
+      const sms = await webcom.sendSms({ to: '79991234567', text: 'a' });
+      const flash = await webcom.sendFlashcall({ to: '79991234568' });
+      const statuses = await webcom.getStatuses([flash.messages[0].id, sms.messages[0].id]);
+      expect(statuses.map((s) => s.id)).toEqual([flash.messages[0].id, sms.messages[0].id]);
+      expect(statuses[0].code).toBe(fake.messages.get(flash.messages[0].id)!.code);
+      expect(statuses[0].code).toMatch(/^\d{4}$/);
+    });
+  });
+
+  describe('SMS parts', () => {
+    it('maxSmsSegments refuses a longer text before sending, naming the part count', async () => {
+      fake.clearRequests();
+      const error = await webcom
+        .sendSms({ to: '79991234567', text: 'Ж'.repeat(135) })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WebcomValidationError);
+      expect((error as WebcomValidationError).errors).toEqual([
+        { field: 'text', messages: ['is 3 SMS parts, more than maxSmsSegments (2)'] },
+      ]);
+      expect(fake.requests).toHaveLength(0);
+      await expect(
+        webcom.sendSms({ to: '79991234567', text: 'Ж'.repeat(134) }),
+      ).resolves.toBeDefined();
+    });
+
+    it('applies to an SMS fallback too', async () => {
+      await expect(
+        webcom.sendViber({
+          to: '79991234567',
+          text: 'v',
+          fallback: { channel: 'sms', text: 'x'.repeat(307) },
+        }),
+      ).rejects.toMatchObject({ errors: [{ field: 'fallback.text' }] });
+    });
+  });
+
+  describe('events', () => {
+    it('emit sent, status and failed in order, with no secret and no text by default', async () => {
+      const events: WebcomEvent[] = [];
+      const subscription = webcom.events$.subscribe((event) => events.push(event));
+      const { messages } = await webcom.sendSms({
+        to: ['79991234567', '79991234568'],
+        text: 'secret text',
+      });
+      fake.setStatus(messages[0].id, 'deliver');
+      await webcom.getStatus(messages[0].id);
+      fake.setStatus(messages[0].id, 'read');
+      await webcom.getStatus(messages[0].id);
+      await webcom.getStatus(messages[0].id);
+      await webcom.sendSms({ to: 'nope', text: 'x' }).catch(() => undefined);
+      subscription.unsubscribe();
+
+      expect(events.map((e) => e.type)).toEqual(['sent', 'status', 'status', 'failed']);
+      expect(events[0]).toEqual({
+        type: 'sent',
+        channel: 'sms',
+        recipients: 2,
+        messages: messages,
+        balance: expect.any(Number),
+      });
+      expect(events[1]).toMatchObject({ id: messages[0].id, state: 'deliver', final: false });
+      expect(events[2]).toMatchObject({ state: 'read', previous: 'deliver', final: true });
+      expect(events[3]).toMatchObject({
+        operation: 'send',
+        error: 'WebcomValidationError',
+        possiblyDelivered: false,
+      });
+      const rendered = JSON.stringify(events);
+      expectNoSecret([rendered], PASSWORD);
+      expect(rendered).not.toContain('secret text');
+    });
+
+    it('carry the text when includeTextInEvents is set', async () => {
+      const verbose = new WebcomService({
+        credentials: { user: 'shop', password: PASSWORD },
+        baseUrl: fake.baseUrl,
+        senders: { sms: 'Shop' },
+        includeTextInEvents: true,
+      });
+      const sent = firstValueFrom(verbose.events$);
+      await verbose.sendSms({ to: '79991234567', text: 'audit me' });
+      await expect(sent).resolves.toMatchObject({ type: 'sent', text: 'audit me' });
+      verbose.onModuleDestroy();
+    });
+  });
+
+  describe('several accounts', () => {
+    it('two accounts in one app send with their own credentials and balances', async () => {
+      @Injectable()
+      class Notifications {
+        constructor(
+          readonly transactional: WebcomService,
+          @InjectWebcom('marketing') readonly marketing: WebcomService,
+        ) {}
+      }
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          WebcomModule.forRoot({
+            credentials: { user: 'shop', password: PASSWORD },
+            baseUrl: fake.baseUrl,
+            senders: { sms: 'Shop' },
+          }),
+          WebcomModule.forRootAsync({
+            name: 'marketing',
+            useFactory: async () => ({
+              credentials: { user: 'promo', password: 'promo-pw' },
+              baseUrl: fake.baseUrl,
+              senders: { sms: 'Promo' },
+            }),
+          }),
+        ],
+        providers: [Notifications],
+      }).compile();
+      const { transactional, marketing } = moduleRef.get(Notifications);
+      expect(moduleRef.get(getWebcomToken('marketing'))).toBe(marketing);
+      const promoBefore = fake.balanceOf('promo');
+      fake.clearRequests();
+
+      await transactional.sendSms({ to: '79991234567', text: 'order shipped' });
+      await marketing.sendSms({ to: '79991234567', text: 'sale!' });
+
+      expect(fake.requests.map((r) => [r.query.user, r.query.sadr])).toEqual([
+        ['shop', 'Shop'],
+        ['promo', 'Promo'],
+      ]);
+      expect(fake.balanceOf('promo')).toBeLessThan(promoBefore);
+      await expect(marketing.getBalance()).resolves.toEqual({ balance: fake.balanceOf('promo') });
+      await moduleRef.close();
+    });
+  });
+});
