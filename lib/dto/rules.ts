@@ -30,7 +30,7 @@ function rule(
 const isPresent = (value: unknown) => value !== undefined && value !== null;
 
 /** Text that UTF-8 can carry: a lone surrogate cannot be percent-encoded. */
-export const isText = (value: unknown): value is string =>
+const isText = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.isWellFormed();
 
 const TEXT_MESSAGE = '$property must be non-empty text without lone surrogates';
@@ -108,7 +108,7 @@ const hasContent = (o: Content) =>
   isPresent(o.text) || isPresent(o.button) || isPresent(o.imageUrl);
 
 /** PROTOCOL.md §2: text; text + button; text + button + image; image alone. */
-export function isRichCombination(o: Content): boolean {
+function isRichCombination(o: Content): boolean {
   const text = isPresent(o.text);
   const button = isPresent(o.button);
   const image = isPresent(o.imageUrl);

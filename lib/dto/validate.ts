@@ -12,7 +12,7 @@ function flatten(errors: ValidationError[], prefix: string, into: WebcomFieldErr
 }
 
 /** class-validator's errors as dotted paths (`button.url`), each with its messages. */
-export function toFieldErrors(errors: ValidationError[]): WebcomFieldError[] {
+function toFieldErrors(errors: ValidationError[]): WebcomFieldError[] {
   return flatten(errors, '', []);
 }
 

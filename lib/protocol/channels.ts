@@ -6,7 +6,6 @@ export type Channel = 'sms' | 'viber' | 'voice' | 'flashcall' | 'telegram' | 'wh
 
 /** Channels whose content is text, button and image in the four allowed combinations. */
 export type RichChannel = 'viber' | 'telegram' | 'whatsapp';
-export const RICH_CHANNELS: readonly RichChannel[] = ['viber', 'telegram', 'whatsapp'];
 
 /** Channels with a sender name, the keys of the `senders` option. */
 export type SenderChannel = Exclude<Channel, 'flashcall'>;

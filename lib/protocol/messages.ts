@@ -1,4 +1,4 @@
-import type { Channel, ContentChannel, SenderChannel } from './channels.js';
+import type { ContentChannel, SenderChannel } from './channels.js';
 
 /** The shapes the encoder reads; the DTO classes implement them. */
 export interface Button {
@@ -36,5 +36,3 @@ export type Senders = Partial<Record<SenderChannel, string>>;
 
 export type Credentials =
   { user: string; password: string } | { token: string } | { user: string; tokenHash: string };
-
-export type { Channel };
