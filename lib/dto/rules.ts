@@ -68,7 +68,7 @@ export const IsValidUntil = () =>
     '$property must be a valid Date or a real date written YYYY-MM-DD HH:MM',
   );
 
-const INTERNATIONAL_DIGITS = /^\d{8,15}$/;
+const INTERNATIONAL_DIGITS = /^\d{1,15}$/;
 
 /** Turns each number into the gateway's international digits; leaves what it cannot read. */
 export function normalizePhones(value: unknown): unknown {
@@ -155,8 +155,8 @@ export const IsContentOfItsChannel = () =>
 
 function contentProblem(content: Content, primary: Channel | undefined): string | undefined {
   if (content.channel === primary) {
-    return hasContent(content)
-      ? `a fallback on the primary's own channel (${primary}) re-sends its content and takes none of its own`
+    return hasContent(content) || isPresent(content.from)
+      ? `a fallback on the primary's own channel (${primary}) re-sends its message and takes no content or sender of its own`
       : undefined;
   }
   if (!hasContent(content))

@@ -98,7 +98,8 @@ export function encodeSend(
   const typeSend = channel === 'voice' && message.ivr ? VOICE_IVR_TYPE : table.typeSend;
   const params: WireParams = [['type_send_1', typeSend]];
   appendContent(params, channel, message, senders, 'from');
-  if (table.validity && message.validUntil !== undefined) {
+  // `null` is "not given", as `@IsOptional()` lets it through: it must not go out as "null".
+  if (table.validity && message.validUntil !== undefined && message.validUntil !== null) {
     params.push([table.validity, toWireDate(message.validUntil)]);
   }
   const fallback = message.fallback;
