@@ -332,6 +332,16 @@ describe('WebcomService on the wire', () => {
         'fallback',
       ],
       [
+        'a same-channel fallback with a sender of its own',
+        () =>
+          service.sendSms({
+            to: '79991234567',
+            text: 'a',
+            fallback: { channel: 'sms', from: 'Other' },
+          }),
+        'fallback',
+      ],
+      [
         'a 31st of February',
         () => service.sendSms({ to: '79991234567', text: 'a', validUntil: '2026-02-31 10:00' }),
         'validUntil',
