@@ -1,0 +1,25 @@
+// Decorator metadata must exist before the DTO classes this entry validates with are declared.
+import 'reflect-metadata';
+export type {
+  WebcomJobData,
+  WebcomJobFailure,
+  WebcomQueueChannel,
+  WebcomQueueDtos,
+} from './job-planning.js';
+export { SEND_CLAIM_FIELD } from './send-claim.js';
+export {
+  getWebcomQueueToken,
+  InjectWebcomQueue,
+  WebcomQueue,
+  type WebcomEnqueueOptions,
+  type WebcomJobReport,
+  type WebcomQueueCounts,
+} from './webcom-queue.js';
+export { WEBCOM_QUEUE_MODULE_OPTIONS, WebcomQueueModule } from './webcom-queue.module.js';
+export {
+  WEBCOM_DEFAULT_QUEUE_NAME,
+  type WebcomQueueModuleExtras,
+  type WebcomQueueModuleOptions,
+  type WebcomRateLimit,
+  type WebcomWorkerTuning,
+} from './webcom-queue.options.js';

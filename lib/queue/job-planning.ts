@@ -1,0 +1,155 @@
+import type { ClassConstructor } from 'class-transformer';
+import {
+  SendCascadeDto,
+  SendFlashcallDto,
+  SendSmsDto,
+  SendTelegramDto,
+  SendViberDto,
+  SendVoiceDto,
+  SendWhatsappDto,
+} from '../dto/send.dto.js';
+import { validateDto } from '../dto/validate.js';
+import { WebcomValidationError } from '../errors/webcom-errors.js';
+import { SENDER_CHANNELS, type Channel } from '../protocol/channels.js';
+import { encodeSend } from '../protocol/encode.js';
+import type { OutgoingMessage, Senders } from '../protocol/messages.js';
+import { formatMoscowTime } from '../protocol/moscow-time.js';
+import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
+
+/** What `WebcomQueue.enqueue` sends: a channel of `WebcomService`, or a cascade. */
+export type WebcomQueueChannel = Channel | 'cascade';
+
+/** The DTO each channel takes, as the matching `WebcomService` method does. */
+export interface WebcomQueueDtos {
+  sms: SendSmsDto;
+  viber: SendViberDto;
+  voice: SendVoiceDto;
+  flashcall: SendFlashcallDto;
+  telegram: SendTelegramDto;
+  whatsapp: SendWhatsappDto;
+  cascade: SendCascadeDto;
+}
+
+const DTO_CLASSES: { [C in WebcomQueueChannel]: ClassConstructor<WebcomQueueDtos[C]> } = {
+  sms: SendSmsDto,
+  viber: SendViberDto,
+  voice: SendVoiceDto,
+  flashcall: SendFlashcallDto,
+  telegram: SendTelegramDto,
+  whatsapp: SendWhatsappDto,
+  cascade: SendCascadeDto,
+};
+
+/** Why a job failed for good; written on the job's data before it is moved to failed. */
+export interface WebcomJobFailure {
+  /**
+   * True when some or all of the job's messages may have reached the gateway. Such a job is
+   * never sent again by itself: an operator decides, and resends with `WebcomQueue.resend`.
+   */
+  possiblyDelivered: boolean;
+  /** The error as `WebcomError.toJSON()` renders it: free of secrets. */
+  error: Record<string, unknown>;
+}
+
+/** One job: a share of one `enqueue` that fits one gateway request. */
+export interface WebcomJobData {
+  channel: WebcomQueueChannel;
+  /** The validated DTO with this job's recipients, as JSON (dates already in wire form). */
+  dto: Record<string, unknown>;
+  /** This job's place among the jobs of its `enqueue`, from 0, and how many there are. */
+  part: number;
+  parts: number;
+  failure?: WebcomJobFailure;
+}
+
+export interface JobSizing {
+  maxUrlLength: number;
+  urlReserve: number;
+  maxRecipientsPerJob?: number;
+}
+
+/**
+ * Stands for a default sender name the enqueuing process does not know; `urlReserve` pays for
+ * the real one.
+ */
+const SIZING_SENDERS: Senders = Object.fromEntries(SENDER_CHANNELS.map((c) => [c, 'x']));
+
+/** The channel and message the gateway sees, as `WebcomService.sendCascade` builds them. */
+function wireForm(channel: WebcomQueueChannel, dto: object): [Channel, OutgoingMessage] {
+  if (channel !== 'cascade') return [channel, dto as OutgoingMessage];
+  const cascade = dto as SendCascadeDto;
+  const { channel: primary, ...content } = cascade.primary;
+  return [
+    primary,
+    { ...content, to: cascade.to, validUntil: cascade.validUntil, fallback: cascade.fallback },
+  ];
+}
+
+/** JSON survives Redis; a `Date` would come back as an ISO string the DTO refuses. */
+function toJobDto(validated: object, to: string[]): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify({ ...validated, to }, function (this: Record<string, unknown>, key, value) {
+      const original = this[key];
+      return original instanceof Date ? formatMoscowTime(original) : value;
+    }),
+  ) as Record<string, unknown>;
+}
+
+function splitEvery<T>(items: T[], size: number | undefined): T[][] {
+  if (size === undefined || items.length <= size) return [items];
+  const parts: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    parts.push(items.slice(start, start + size));
+  }
+  return parts;
+}
+
+/**
+ * Validates `dto` as `WebcomService` would and spreads its recipients over as few jobs as fit
+ * one gateway request each, in order; throws `WebcomValidationError` for bad input.
+ */
+export function planJobs(
+  channel: WebcomQueueChannel,
+  dto: unknown,
+  sizing: JobSizing,
+): WebcomJobData[] {
+  const dtoClass = Object.hasOwn(DTO_CLASSES, channel) ? DTO_CLASSES[channel] : undefined;
+  if (!dtoClass) {
+    throw new WebcomValidationError([
+      { field: 'channel', messages: [`must be one of ${Object.keys(DTO_CLASSES).join(', ')}`] },
+    ]);
+  }
+  const validated = validateDto(dtoClass as ClassConstructor<object>, dto);
+  const [wireChannel, message] = wireForm(channel, validated);
+  const wire = encodeSend(wireChannel, message, SIZING_SENDERS);
+  const content = encodeQuery(wire.params);
+  let requests: SendRequestPlan[];
+  try {
+    requests = splitEvery(wire.recipients, sizing.maxRecipientsPerJob).flatMap((recipients) =>
+      planSendRequests(
+        '',
+        content,
+        { ...wire, recipients },
+        sizing.maxUrlLength - sizing.urlReserve,
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof WebcomValidationError)) throw error;
+    // Restated in the options the caller set, not in the room left between them.
+    throw new WebcomValidationError([
+      {
+        field: 'to',
+        messages: [
+          `even one recipient makes the request longer than maxUrlLength ` +
+            `(${sizing.maxUrlLength}) less urlReserve (${sizing.urlReserve}): shorten the content`,
+        ],
+      },
+    ]);
+  }
+  return requests.map((request, part) => ({
+    channel,
+    dto: toJobDto(validated, request.recipients),
+    part,
+    parts: requests.length,
+  }));
+}

@@ -1,0 +1,232 @@
+import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, type JobState } from 'bullmq';
+import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
+import type { SendResult } from '../protocol/results.js';
+import {
+  planJobs,
+  type WebcomJobData,
+  type WebcomJobFailure,
+  type WebcomQueueChannel,
+  type WebcomQueueDtos,
+} from './job-planning.js';
+import { isSendClaimed, releaseSend } from './send-claim.js';
+import {
+  WEBCOM_DEFAULT_QUEUE_NAME,
+  type ResolvedWebcomQueueOptions,
+} from './webcom-queue.options.js';
+
+export interface WebcomEnqueueOptions {
+  /**
+   * Names this send: enqueueing the same key again (with the same content) adds nothing and
+   * returns the same job ids, for as long as those jobs are kept (`removeOnComplete`).
+   */
+  idempotencyKey?: string;
+  /** Wait before the first try, in ms. */
+  delay?: number;
+  /**
+   * BullMQ's priority, 1 (most urgent) to 2 097 151. Jobs without one go before all prioritized
+   * jobs: give bulk campaigns a priority so that unprioritized one-off messages overtake them.
+   */
+  priority?: number;
+}
+
+export interface WebcomQueueCounts {
+  /** Ready to run (or held by a paused queue), prioritized ones included. */
+  waiting: number;
+  active: number;
+  completed: number;
+  failed: number;
+  /** Enqueued with a `delay`, or waiting out a retry's backoff. */
+  delayed: number;
+}
+
+/** One job as an operator sees it. */
+export interface WebcomJobReport {
+  id: string;
+  state: JobState | 'unknown';
+  channel: WebcomQueueChannel;
+  /** The job's recipients, as international digits. */
+  to: string[];
+  part: number;
+  parts: number;
+  /** Tries finished so far, a successful one included. */
+  attemptsMade: number;
+  /** What the gateway answered, once completed: message ids and prices, in recipient order. */
+  result?: SendResult;
+  /** Once failed for good: why, and whether any message may have gone out. */
+  failure?: WebcomJobFailure & { reason: string };
+}
+
+/** The injection token of the `WebcomQueue` of `queueName`: the class itself for the default. */
+export function getWebcomQueueToken(queueName?: string): string | typeof WebcomQueue {
+  return queueName && queueName !== WEBCOM_DEFAULT_QUEUE_NAME
+    ? `WebcomQueue:${queueName}`
+    : WebcomQueue;
+}
+
+/** Injects the `WebcomQueue` of `queueName`, or the default one. */
+export const InjectWebcomQueue = (queueName?: string) => Inject(getWebcomQueueToken(queueName));
+
+const MAX_PRIORITY = 2_097_151;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+function checkEnqueueOptions(options: WebcomEnqueueOptions): void {
+  const errors: WebcomFieldError[] = [];
+  const { idempotencyKey, delay, priority } = options;
+  if (
+    idempotencyKey !== undefined &&
+    (typeof idempotencyKey !== 'string' ||
+      idempotencyKey.length === 0 ||
+      idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+  ) {
+    errors.push({
+      field: 'idempotencyKey',
+      messages: [`must be a string of 1–${MAX_IDEMPOTENCY_KEY_LENGTH} characters`],
+    });
+  }
+  if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0)) {
+    errors.push({ field: 'delay', messages: ['must be a whole number of ms, 0 or more'] });
+  }
+  if (
+    priority !== undefined &&
+    !(Number.isInteger(priority) && priority >= 1 && priority <= MAX_PRIORITY)
+  ) {
+    errors.push({
+      field: 'priority',
+      messages: [`must be a whole number from 1 to ${MAX_PRIORITY}`],
+    });
+  }
+  if (errors.length) throw new WebcomValidationError(errors, 'enqueue options');
+}
+
+/**
+ * A job id per share of the send. BullMQ refuses ids with ":" and ids that read as integers;
+ * escaping "%" and ":" keeps every key apart, and the "#part" suffix keeps ids from being
+ * integers.
+ */
+function jobIdOf(idempotencyKey: string, part: number): string {
+  return `${idempotencyKey.replaceAll('%', '%25').replaceAll(':', '%3A')}#${part}`;
+}
+
+/**
+ * The producer side of the Webcom queue: validates a send at once, splits it into jobs of one
+ * gateway request each, and hands them to Redis, where any worker of the fleet picks them up.
+ */
+export class WebcomQueue implements OnApplicationShutdown {
+  /** The BullMQ queue underneath, also injectable with `@InjectQueue(queueName)`. */
+  readonly queue: Queue<WebcomJobData, SendResult>;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ResolvedWebcomQueueOptions) {
+    this.logger = new Logger(`WebcomQueue:${options.queueName}`);
+    this.queue = new Queue<WebcomJobData, SendResult>(options.queueName, {
+      connection: options.connection,
+      prefix: options.prefix,
+      defaultJobOptions: {
+        attempts: options.attempts,
+        backoff: { type: 'exponential', delay: options.backoffMs },
+        removeOnComplete: options.removeOnComplete,
+        removeOnFail: options.removeOnFail,
+      },
+    });
+    this.queue.on('error', (error) => this.logger.error(`queue: ${error.message}`));
+  }
+
+  /**
+   * Validates `dto` as the matching `WebcomService` method would (throwing
+   * `WebcomValidationError`, nothing enqueued) and enqueues one job per gateway request's worth
+   * of recipients. Resolves with the job ids, in recipient order.
+   */
+  async enqueue<C extends WebcomQueueChannel>(
+    channel: C,
+    dto: WebcomQueueDtos[C],
+    options: WebcomEnqueueOptions = {},
+  ): Promise<string[]> {
+    checkEnqueueOptions(options);
+    const { idempotencyKey, delay, priority } = options;
+    const jobs = planJobs(channel, dto, this.options);
+    const added = await this.queue.addBulk(
+      jobs.map((data) => ({
+        name: channel,
+        data,
+        opts: {
+          ...(idempotencyKey === undefined ? {} : { jobId: jobIdOf(idempotencyKey, data.part) }),
+          ...(delay === undefined ? {} : { delay }),
+          ...(priority === undefined ? {} : { priority }),
+        },
+      })),
+    );
+    return added.map((job) => job.id!);
+  }
+
+  /** How many jobs are in each state, across the fleet. */
+  async counts(): Promise<WebcomQueueCounts> {
+    const counts = await this.queue.getJobCounts(
+      'wait',
+      'prioritized',
+      'active',
+      'completed',
+      'failed',
+      'delayed',
+    );
+    return {
+      waiting: counts.wait + counts.prioritized,
+      active: counts.active,
+      completed: counts.completed,
+      failed: counts.failed,
+      delayed: counts.delayed,
+    };
+  }
+
+  /** The job with this id, or undefined once it is removed. */
+  async getJob(id: string): Promise<WebcomJobReport | undefined> {
+    // State first: the job's hash is then at least as recent, and a completed job's result in it.
+    const state = await this.queue.getJobState(id);
+    const job = await this.queue.getJob(id);
+    if (!job?.id) return undefined;
+    const { channel, dto, part, parts, failure } = job.data;
+    const report: WebcomJobReport = {
+      id: job.id,
+      state,
+      channel,
+      to: dto.to as string[],
+      part,
+      parts,
+      attemptsMade: job.attemptsMade,
+    };
+    if (state === 'completed') report.result = job.returnvalue;
+    if (state === 'failed') {
+      // A job BullMQ itself failed (stalled too often) never reached the worker's bookkeeping:
+      // whether it may have gone out is then told by its send claim.
+      const possiblyDelivered =
+        failure?.possiblyDelivered ??
+        (await isSendClaimed(await this.queue.getBackend().client, this.queue.toKey(job.id)));
+      report.failure = {
+        possiblyDelivered,
+        error: failure?.error ?? { name: 'Error', message: job.failedReason },
+        reason: job.failedReason,
+      };
+    }
+    return report;
+  }
+
+  /**
+   * Sends a failed job again, deliberately: also one whose messages may already have gone out
+   * (`failure.possiblyDelivered`), which the queue never resends by itself.
+   */
+  async resend(id: string): Promise<void> {
+    const job = await this.queue.getJob(id);
+    if (!job?.id) throw new Error(`no job ${id} in queue ${this.options.queueName}`);
+    const state = await job.getState();
+    if (state !== 'failed') {
+      throw new Error(`job ${id} is ${state}: only a failed job can be resent`);
+    }
+    await releaseSend(await this.queue.getBackend().client, this.queue.toKey(job.id));
+    await job.updateData({ ...job.data, failure: undefined });
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+  }
+}
