@@ -4,8 +4,9 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    // Its ESM build imports JSON without an import attribute, which Jest's ESM loader warns about.
-    '^libphonenumber-js$': '<rootDir>/node_modules/libphonenumber-js/index.cjs',
+    // The sample imports the package by name: test it against the sources, not a stale dist/.
+    '^nestjs-webcom$': '<rootDir>/lib/index.ts',
+    '^nestjs-webcom/(health|testing|queue)$': '<rootDir>/lib/$1/index.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],

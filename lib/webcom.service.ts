@@ -7,6 +7,7 @@ import {
   waitForFinalStatus,
   type TrackOptions,
 } from './tracking/delivery-tracking.js';
+import { assertMessageId, assertSmsParts } from './dto/checks.js';
 import { validateDto } from './dto/validate.js';
 import { RegisterDto } from './dto/register.dto.js';
 import {
@@ -40,7 +41,6 @@ import {
 } from './protocol/encode.js';
 import type { OutgoingMessage } from './protocol/messages.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from './protocol/query.js';
-import { smsSegments } from './protocol/sms-segments.js';
 import type {
   Balance,
   DeliveryState,
@@ -147,13 +147,10 @@ export class WebcomService implements OnModuleDestroy {
   }
 
   async getStatus(id: string): Promise<MessageStatus> {
-    if (typeof id !== 'string' || !/^[^\s,&#]{1,64}$/.test(id)) {
-      throw this.failed(
-        'status',
-        new WebcomValidationError([
-          { field: 'id', messages: ['must be a message id (a short string without spaces)'] },
-        ]),
-      );
+    try {
+      assertMessageId(id);
+    } catch (error) {
+      throw this.failed('status', error as WebcomValidationError);
     }
     const response = await this.call('status', encodeStatus(id));
     const status = decodeStatus(id, response.body);
@@ -230,7 +227,7 @@ export class WebcomService implements OnModuleDestroy {
   private async dispatch(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
     let plans: SendRequestPlan[];
     try {
-      this.checkSmsParts(channel, message);
+      assertSmsParts(channel, message, this.options.maxSmsSegments);
       const wire = encodeSend(channel, message, this.options.senders);
       const leading = `${this.credentialQuery}&${encodeQuery(wire.params)}`;
       plans = planSendRequests(this.sendUrl, leading, wire, this.options.maxUrlLength);
@@ -286,23 +283,6 @@ export class WebcomService implements OnModuleDestroy {
     } catch (error) {
       throw this.failed(operation, error as WebcomError);
     }
-  }
-
-  /** The option `maxSmsSegments`: a text that would cost more SMS parts is refused unsent. */
-  private checkSmsParts(channel: Channel, message: OutgoingMessage): void {
-    const max = this.options.maxSmsSegments;
-    if (max === undefined) return;
-    const texts: [string, string | undefined][] = [
-      ['text', channel === 'sms' ? message.text : undefined],
-      ['fallback.text', message.fallback?.channel === 'sms' ? message.fallback.text : undefined],
-    ];
-    const errors = texts.flatMap(([field, text]) => {
-      const segments = text === undefined ? 0 : smsSegments(text).segments;
-      return segments > max
-        ? [{ field, messages: [`is ${segments} SMS parts, more than maxSmsSegments (${max})`] }]
-        : [];
-    });
-    if (errors.length) throw new WebcomValidationError(errors);
   }
 
   /** Emits a status event when a message's state differs from the last one seen. */

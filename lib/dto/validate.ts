@@ -12,7 +12,7 @@ function flatten(errors: ValidationError[], prefix: string, into: WebcomFieldErr
 }
 
 /** class-validator's errors as dotted paths (`button.url`), each with its messages. */
-function toFieldErrors(errors: ValidationError[]): WebcomFieldError[] {
+export function toFieldErrors(errors: ValidationError[]): WebcomFieldError[] {
   return flatten(errors, '', []);
 }
 

@@ -1,0 +1,3 @@
+// Decorator metadata must exist before the classes below are declared.
+import 'reflect-metadata';
+export { WebcomHealthIndicator, type WebcomHealthOptions } from './webcom-health.indicator.js';

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { Balance } from '../protocol/results.js';
+import { getWebcomToken } from '../webcom.constants.js';
+import type { WebcomService } from '../webcom.service.js';
+
+export interface WebcomHealthOptions {
+  /** Below this balance the indicator is `down`. */
+  minBalance?: number;
+  /** Below this balance (and not below `minBalance`) the indicator is `degraded`. */
+  warnBalance?: number;
+  /** The account registered with this `name`; by default the unnamed one. */
+  account?: string;
+  /**
+   * Longest wait for the balance, in ms, before the indicator reports `down`. By default the
+   * module's own `timeoutMs` and `retries` bound the wait.
+   */
+  timeoutMs?: number;
+}
+
+type BalanceReader = Pick<WebcomService, 'getBalance'>;
+
+class HealthCheckTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`no balance within ${timeoutMs} ms`);
+    this.name = 'HealthCheckTimeout';
+  }
+}
+
+/**
+ * The Webcom account as a `@nestjs/terminus` health indicator: provide it next to
+ * `TerminusModule` and call `isHealthy()` inside `HealthCheckService.check([...])`.
+ *
+ * It reads the balance on every check and never throws: a failed read is `down` with the
+ * error's name and message (errors of this library carry no secret).
+ */
+@Injectable()
+export class WebcomHealthIndicator {
+  constructor(
+    private readonly healthIndicatorService: HealthIndicatorService,
+    // Looked up at check time and across modules, so the health module needs no import of
+    // WebcomModule, and a named account is one option away.
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async isHealthy<const Key extends string = 'webcom'>(
+    key: Key = 'webcom' as Key,
+    options: WebcomHealthOptions = {},
+  ): Promise<HealthIndicatorResult<Key>> {
+    const indicator = this.healthIndicatorService.check(key);
+    const { minBalance, warnBalance, account, timeoutMs } = options;
+    const invalid = invalidOption(options);
+    if (invalid) return indicator.down({ message: invalid });
+
+    let balance: Balance;
+    try {
+      balance = await withTimeout(this.service(account).getBalance(), timeoutMs);
+    } catch (error) {
+      const { name, message } = error instanceof Error ? error : new Error(String(error));
+      return indicator.down({ message: `balance unavailable: ${message}`, error: name });
+    }
+
+    const details = {
+      balance: balance.balance,
+      ...(balance.currency === undefined ? {} : { currency: balance.currency }),
+      ...(minBalance === undefined ? {} : { minBalance }),
+      ...(warnBalance === undefined ? {} : { warnBalance }),
+    };
+    if (minBalance !== undefined && balance.balance < minBalance) {
+      return indicator.down({ ...details, message: 'balance is below minBalance' });
+    }
+    if (warnBalance !== undefined && balance.balance < warnBalance) {
+      return indicator.degraded({ ...details, message: 'balance is below warnBalance' });
+    }
+    return indicator.up(details);
+  }
+
+  private service(account: string | undefined): BalanceReader {
+    try {
+      return this.moduleRef.get<BalanceReader>(getWebcomToken(account), { strict: false });
+    } catch {
+      const which = account === undefined ? 'the default account' : `the account "${account}"`;
+      throw new Error(`no WebcomService is registered for ${which}`);
+    }
+  }
+}
+
+function invalidOption(options: WebcomHealthOptions): string | undefined {
+  for (const field of ['minBalance', 'warnBalance'] as const) {
+    const value = options[field];
+    if (value !== undefined && !Number.isFinite(value)) return `${field} must be a finite number`;
+  }
+  const { timeoutMs } = options;
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+    return 'timeoutMs must be a positive whole number';
+  }
+  return undefined;
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (timeoutMs === undefined) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HealthCheckTimeout(timeoutMs)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,19 @@
+// Decorator metadata must exist before the classes below are declared.
+import 'reflect-metadata';
+export {
+  DEFAULT_BALANCE,
+  DEFAULT_PRICES,
+  FakeWebcomServer,
+  FINAL_STATE_BY_ENDING,
+  type FakeAccount,
+  type FakeChannel,
+  type FakeFault,
+  type FakeMessage,
+  type FakeRequest,
+  type FakeWebcomServerOptions,
+} from './fake-webcom-server.js';
+export { WEBCOM_TESTING_FLASHCALL_CODE } from './simulated-gateway.js';
+export { WebcomTestingController } from './webcom-testing.controller.js';
+export { getWebcomTestingControllerToken, WebcomTestingModule } from './webcom-testing.module.js';
+export { WebcomTestingService } from './webcom-testing.service.js';
+export type * from './webcom-testing.types.js';

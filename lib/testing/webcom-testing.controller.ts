@@ -1,0 +1,64 @@
+import type { SimulatedGateway } from './simulated-gateway.js';
+import type {
+  FailNextOptions,
+  StatusStep,
+  WebcomCallRecord,
+  WebcomSentRecord,
+} from './webcom-testing.types.js';
+
+/**
+ * A test's handle on the account `WebcomTestingModule` simulates: what was sent, every call,
+ * and what the gateway answers next. Get it with `moduleRef.get(WebcomTestingController)` (or
+ * `getWebcomTestingControllerToken(name)` for a named account).
+ */
+export class WebcomTestingController {
+  constructor(private readonly gateway: SimulatedGateway) {}
+
+  /** Every send the gateway accepted, in order. */
+  get sent(): readonly WebcomSentRecord[] {
+    return this.gateway.sent;
+  }
+
+  /** Every call of a gateway method, refused ones included, in the order they were made. */
+  get calls(): readonly WebcomCallRecord[] {
+    return this.gateway.calls;
+  }
+
+  /** The balance now: the starting one less the price of every message sent. */
+  get balance(): number {
+    return this.gateway.balance;
+  }
+
+  /** Sets what `getBalance` reports (and what sends pay from). */
+  setBalance(balance: number, currency?: string): void {
+    this.gateway.balance = balance;
+    if (currency !== undefined) this.gateway.currency = currency;
+  }
+
+  /**
+   * What the next status reads of `id` return, in order; the last one repeats. An id that
+   * was never sent is fine: the test decides what the gateway knows.
+   *
+   * @example webcom.setStatus(id, 'send', 'deliver', 'read')
+   * @example webcom.setStatus(id, { state: 'deliver', code: '4821' })
+   */
+  setStatus(id: string, ...steps: StatusStep[]): void {
+    this.gateway.setStatus(id, steps);
+  }
+
+  /**
+   * The next call (of `options.method` only, if given) rejects with `error` once it has
+   * passed validation, where the real service would have reached the gateway. Queued
+   * failures apply in the order given.
+   *
+   * @example webcom.failNext(new WebcomTransportError('ETIMEDOUT', true, 'timed out'), { method: 'sendSms' })
+   */
+  failNext(error: Error, options?: FailNextOptions): void {
+    this.gateway.failNext(error, options);
+  }
+
+  /** Back to the start: no records, no queued failures or statuses, the starting balance. */
+  reset(): void {
+    this.gateway.reset();
+  }
+}

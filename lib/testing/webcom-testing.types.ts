@@ -1,0 +1,101 @@
+import type {
+  SendCascadeDto,
+  SendFlashcallDto,
+  SendSmsDto,
+  SendTelegramDto,
+  SendViberDto,
+  SendVoiceDto,
+  SendWhatsappDto,
+} from '../dto/send.dto.js';
+import type { Channel } from '../protocol/channels.js';
+import type { DeliveryState, SendResult } from '../protocol/results.js';
+import type { WebcomModuleOptions } from '../webcom-options.js';
+import type { FakeChannel } from './fake/types.js';
+
+export type WebcomSendMethod =
+  | 'sendSms'
+  | 'sendViber'
+  | 'sendVoice'
+  | 'sendCascade'
+  | 'sendFlashcall'
+  | 'sendTelegram'
+  | 'sendWhatsapp';
+
+/** The `WebcomService` methods that reach the gateway, as `calls` and `failNext` name them. */
+export type WebcomMethod = WebcomSendMethod | 'getStatus' | 'getBalance' | 'register';
+
+export type WebcomSendDto =
+  | SendSmsDto
+  | SendViberDto
+  | SendVoiceDto
+  | SendCascadeDto
+  | SendFlashcallDto
+  | SendTelegramDto
+  | SendWhatsappDto;
+
+/** A send the simulated gateway accepted. */
+export interface WebcomSentRecord {
+  method: WebcomSendMethod;
+  /** The channel the message went out on; a cascade's primary channel. */
+  channel: Channel;
+  /** The recipients as the gateway received them: international digits. */
+  to: string[];
+  /** The sender used on that channel: the call's `from`, else the `senders` option's. */
+  from?: string;
+  /** The text on that channel, if any. */
+  text?: string;
+  /** The argument after validation and normalisation, as the real service would encode it. */
+  dto: WebcomSendDto;
+  result: SendResult;
+}
+
+/** One call of a gateway method, valid or not, in the order the calls were made. */
+export interface WebcomCallRecord {
+  method: WebcomMethod;
+  /** The argument as the caller passed it; none for `getBalance`. */
+  argument?: unknown;
+  /** Set once the call resolved. */
+  result?: unknown;
+  /** Set once the call rejected. */
+  error?: Error;
+}
+
+/** What a status read returns: a state, or a state with the status's `time` and `code`. */
+export interface StatusDetail {
+  state: DeliveryState;
+  time?: string;
+  /** The activation code a flashcall carried. */
+  code?: string;
+}
+
+export type StatusStep = DeliveryState | StatusDetail;
+
+export interface FailNextOptions {
+  /** Only calls of this method fail; by default the next call of any gateway method. */
+  method?: WebcomMethod;
+  /** How many such calls fail in a row; default 1. */
+  times?: number;
+}
+
+/**
+ * `WebcomTestingModule.forRoot` takes the options `WebcomModule.forRoot` takes, so a test can
+ * pass the app's own; those that shape what a call does (`senders`, `maxSmsSegments`,
+ * `includeTextInEvents`, `concurrency`) apply, the connection settings are ignored, and
+ * `credentials` may be left out. Plus what the simulated gateway starts with.
+ */
+export interface WebcomTestingModuleOptions extends Partial<WebcomModuleOptions> {
+  /** Registers the account `name`, as `WebcomModule`'s `name` does. */
+  name?: string;
+  isGlobal?: boolean;
+  /** The account's balance at the start; default 1000. Each send pays its price from it. */
+  balance?: number;
+  /** Reported by `getBalance` when set. */
+  currency?: string;
+  /** Price of one message to one recipient; defaults are `FakeWebcomServer`'s `DEFAULT_PRICES`. */
+  prices?: Partial<Record<FakeChannel, number>>;
+  /**
+   * What every new message's status reads return, in order, the last one repeating; default
+   * `['send']`. Tests change one message's with `setStatus`.
+   */
+  statuses?: StatusStep[];
+}

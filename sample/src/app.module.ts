@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { WebcomModule } from 'nestjs-webcom';
+import { WebcomHealthIndicator } from 'nestjs-webcom/health';
+import { AccountController } from './account.controller.js';
+import { EmbeddedGatewayModule, EmbeddedWebcomGateway } from './embedded-gateway.js';
+import { HealthController } from './health.controller.js';
+import { MessagesController } from './messages.controller.js';
+import { createValidationPipe } from './validation.pipe.js';
+import { WebcomEventLogger } from './webcom-event-logger.js';
+import { WebcomExceptionFilter } from './webcom-exception.filter.js';
+import { createWebcomOptions } from './webcom-options.factory.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      // Run from the repository root (`npm start`) or from sample/; variables already set in
+      // the environment win over both files.
+      envFilePath: ['.env', 'sample/.env'],
+      // Tests configure through process.env alone, never a developer's .env with live credentials.
+      ignoreEnvFile: process.env.NODE_ENV === 'test',
+    }),
+    EmbeddedGatewayModule,
+    WebcomModule.forRootAsync({
+      imports: [ConfigModule, EmbeddedGatewayModule],
+      inject: [ConfigService, EmbeddedWebcomGateway],
+      useFactory: createWebcomOptions,
+    }),
+    TerminusModule,
+  ],
+  controllers: [MessagesController, AccountController, HealthController],
+  providers: [
+    WebcomHealthIndicator,
+    WebcomEventLogger,
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: WebcomExceptionFilter },
+  ],
+})
+export class AppModule {}
