@@ -1,6 +1,25 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { createRequire } from 'node:module';
+import type * as LibPhoneNumber from 'libphonenumber-js';
+
+/**
+ * libphonenumber-js, loaded on the first number that needs it rather than at boot, and as its
+ * CommonJS build: the one class-validator already loads, so the app holds one copy, not two.
+ */
+let parser: typeof LibPhoneNumber.parsePhoneNumberFromString | undefined;
+const parsePhoneNumberFromString: typeof LibPhoneNumber.parsePhoneNumberFromString = (...args) => {
+  parser ??= (createRequire(import.meta.url)('libphonenumber-js') as typeof LibPhoneNumber)
+    .parsePhoneNumberFromString;
+  return parser(...args);
+};
 
 const INTERNATIONAL_DIGITS = /^[1-9]\d{9,14}$/;
+
+/**
+ * `7` and ten digits, the form most lists already use: libphonenumber returns every such string
+ * unchanged and possible (zone 7 national numbers are ten digits, and possibility is a matter of
+ * length), so it is answered without a parse, which costs ~9 µs per number.
+ */
+const ZONE_7_DIGITS = /^7\d{10}$/;
 
 /**
  * The international digits the gateway wants (`79991234567`) for what a person typed:
@@ -10,6 +29,7 @@ const INTERNATIONAL_DIGITS = /^[1-9]\d{9,14}$/;
  */
 export function toInternationalDigits(input: string): string | undefined {
   const trimmed = input.trim();
+  if (ZONE_7_DIGITS.test(trimmed)) return trimmed;
   let phone = parsePhoneNumberFromString(trimmed, 'RU');
   // Digits typed without '+' may already be international (380…, 1…): try that reading too.
   if (!phone?.isPossible() && INTERNATIONAL_DIGITS.test(trimmed)) {
@@ -24,5 +44,6 @@ export function toInternationalDigits(input: string): string | undefined {
  * Russian one a second time.
  */
 export function isPossibleInternationalDigits(digits: string): boolean {
+  if (ZONE_7_DIGITS.test(digits)) return true;
   return /^\d+$/.test(digits) && parsePhoneNumberFromString(`+${digits}`)?.isPossible() === true;
 }

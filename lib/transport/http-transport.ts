@@ -4,7 +4,6 @@ import axios, { AxiosError, type AxiosResponse } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { firstValueFrom } from 'rxjs';
 import { SecretRedactor } from '../errors/redaction.js';
 import { WebcomApiError, WebcomTransportError } from '../errors/webcom-errors.js';
 import { backoffDelay, MAX_RETRY_AFTER_MS, parseRetryAfter } from './backoff.js';
@@ -134,9 +133,9 @@ export class HttpTransport {
     const started = performance.now();
     let response: AxiosResponse<string>;
     try {
-      response = await firstValueFrom(
-        this.http.get<string>(url, { signal: deadline.signal, transport }),
-      );
+      // The instance behind HttpService, without the Observable and the CancelToken that
+      // HttpService adds per request (and cancels, creating an error, on every completion).
+      response = await this.http.axiosRef.get<string>(url, { signal: deadline.signal, transport });
     } catch (error) {
       const code = deadline.signal.aborted ? 'ETIMEDOUT' : this.errorCode(error);
       const cause = rootCause(error);

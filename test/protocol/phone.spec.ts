@@ -95,3 +95,25 @@ describe('isPossibleInternationalDigits', () => {
     );
   });
 });
+
+describe('the fast path for 7 and ten digits', () => {
+  it('gives what libphonenumber itself gives, for any ten digits', async () => {
+    const { parsePhoneNumberFromString } = await import('libphonenumber-js');
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{10}$/), (national) => {
+        const digits = `7${national}`;
+        // The slow path's reading: as a Russian number, else as international digits.
+        const asRussian = parsePhoneNumberFromString(digits, 'RU');
+        const reading = asRussian?.isPossible()
+          ? asRussian
+          : parsePhoneNumberFromString(`+${digits}`);
+        const expected = reading?.isPossible() ? reading.number.slice(1) : undefined;
+        expect(toInternationalDigits(digits)).toBe(expected);
+        expect(isPossibleInternationalDigits(digits)).toBe(
+          parsePhoneNumberFromString(`+${digits}`)?.isPossible() === true,
+        );
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
