@@ -8,6 +8,7 @@ import { AccountController } from './account.controller.js';
 import { EmbeddedGatewayModule, EmbeddedWebcomGateway } from './embedded-gateway.js';
 import { HealthController } from './health.controller.js';
 import { MessagesController } from './messages.controller.js';
+import { QueuedSendingModule } from './queued-sending.js';
 import { createValidationPipe } from './validation.pipe.js';
 import { WebcomEventLogger } from './webcom-event-logger.js';
 import { WebcomExceptionFilter } from './webcom-exception.filter.js';
@@ -29,6 +30,7 @@ import { createWebcomOptions } from './webcom-options.factory.js';
       inject: [ConfigService, EmbeddedWebcomGateway],
       useFactory: createWebcomOptions,
     }),
+    QueuedSendingModule,
     TerminusModule,
   ],
   controllers: [MessagesController, AccountController, HealthController],

@@ -25,7 +25,10 @@ describe('MessagesController and AccountController', () => {
 
   it('sends what it is given and answers the ids', async () => {
     const result = await messages.sendSms({ to: '8 (999) 123-45-67', text: 'Your order shipped' });
-    expect(result.messages).toHaveLength(1);
+    expect(result).toEqual({
+      messages: [{ id: expect.any(String), price: expect.any(Number) }],
+      balance: expect.any(Number),
+    });
     expect(webcom.sent).toEqual([
       expect.objectContaining({
         channel: 'sms',
