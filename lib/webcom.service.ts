@@ -48,7 +48,12 @@ import type {
   RegistrationResult,
   SendResult,
 } from './protocol/results.js';
-import { HttpTransport, type GatewayResponse } from './transport/http-transport.js';
+import {
+  gatewayRefusal,
+  type GatewayResponse,
+  type GatewayTransport,
+} from './transport/gateway-transport.js';
+import { HttpTransport } from './transport/http-transport.js';
 import { mapConcurrently } from './util/map-concurrently.js';
 import {
   resolveOptions,
@@ -75,7 +80,8 @@ const LOGGABLE_PARAMS = new Set([
 @Injectable()
 export class WebcomService implements OnModuleDestroy {
   private readonly options: ResolvedWebcomOptions;
-  private readonly transport: HttpTransport;
+  private readonly transport: GatewayTransport;
+  private readonly redactor: SecretRedactor;
   private readonly sendUrl: string;
   private readonly registrationUrl: string;
   private readonly credentialQuery: string;
@@ -86,24 +92,30 @@ export class WebcomService implements OnModuleDestroy {
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
   readonly events$: Observable<WebcomEvent> = this.events.asObservable();
 
-  /** Built by `WebcomModule` (or `new` in a script); throws on invalid options. */
-  constructor(options: WebcomModuleOptions, name?: string) {
+  /**
+   * Built by `WebcomModule` (or `new` in a script); throws on invalid options. `transport`
+   * replaces the network: `WebcomTestingModule` passes one that answers in memory.
+   */
+  constructor(options: WebcomModuleOptions, name?: string, transport?: GatewayTransport) {
     this.options = resolveOptions(options);
     this.logger = new Logger(name ? `WebcomService:${name}` : 'WebcomService');
     const credentials = this.options.credentials;
     const secrets = Object.entries(credentials)
       .filter(([key]) => key !== 'user')
       .map(([, value]) => value as string);
-    this.transport = new HttpTransport(
-      {
-        timeoutMs: this.options.timeoutMs,
-        retries: this.options.retries,
-        maxSockets: this.options.maxSockets,
-        loggableParams: LOGGABLE_PARAMS,
-      },
-      new SecretRedactor(secrets),
-      this.logger,
-    );
+    this.redactor = new SecretRedactor(secrets);
+    this.transport =
+      transport ??
+      new HttpTransport(
+        {
+          timeoutMs: this.options.timeoutMs,
+          retries: this.options.retries,
+          maxSockets: this.options.maxSockets,
+          loggableParams: LOGGABLE_PARAMS,
+        },
+        this.redactor,
+        this.logger,
+      );
     this.sendUrl = `${this.options.baseUrl}/${SEND_PATH}`;
     this.registrationUrl = `${this.options.baseUrl}/${REGISTRATION_PATH}`;
     this.credentialQuery = encodeQuery(credentialParams(credentials));
@@ -154,7 +166,7 @@ export class WebcomService implements OnModuleDestroy {
     }
     const response = await this.call('status', encodeStatus(id));
     const status = decodeStatus(id, response.body);
-    if (!status) throw this.failed('status', this.transport.apiError(response));
+    if (!status) throw this.failed('status', this.refusal(response));
     this.noteState(status);
     return status;
   }
@@ -180,7 +192,7 @@ export class WebcomService implements OnModuleDestroy {
   async getBalance(): Promise<Balance> {
     const response = await this.call('balance', encodeBalance());
     const balance = decodeBalance(response.body);
-    if (!balance) throw this.failed('balance', this.transport.apiError(response));
+    if (!balance) throw this.failed('balance', this.refusal(response));
     return balance;
   }
 
@@ -237,7 +249,7 @@ export class WebcomService implements OnModuleDestroy {
     const outcomes = await mapConcurrently(plans, this.options.concurrency, async (plan) => {
       const response = await this.transport.get(`${this.sendUrl}?${plan.query}`, 'send');
       const result = decodeSend(response.body);
-      if (!result) throw this.transport.apiError(response);
+      if (!result) throw this.refusal(response);
       this.emit({
         type: 'sent',
         channel,
@@ -302,6 +314,10 @@ export class WebcomService implements OnModuleDestroy {
       ...(previous ? { previous } : {}),
       final: status.final,
     });
+  }
+
+  private refusal(response: GatewayResponse) {
+    return gatewayRefusal(response, this.redactor);
   }
 
   /** Reports a failure on the event stream and hands the error back to be thrown. */

@@ -5,15 +5,15 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SecretRedactor } from '../errors/redaction.js';
-import { WebcomApiError, WebcomTransportError } from '../errors/webcom-errors.js';
+import { WebcomTransportError } from '../errors/webcom-errors.js';
 import { backoffDelay, MAX_RETRY_AFTER_MS, parseRetryAfter } from './backoff.js';
+import {
+  gatewayRefusal,
+  type CallKind,
+  type GatewayResponse,
+  type GatewayTransport,
+} from './gateway-transport.js';
 import { trackedTransport } from './socket-tracker.js';
-
-/**
- * Reads may be repeated freely; a send only while it provably never left (API.md "Delivery
- * guarantees"): repeating one that reached the gateway would bill and message twice.
- */
-export type CallKind = 'read' | 'send';
 
 export interface HttpTransportOptions {
   timeoutMs: number;
@@ -24,13 +24,7 @@ export interface HttpTransportOptions {
   loggableParams: ReadonlySet<string>;
 }
 
-export interface GatewayResponse {
-  status: number;
-  body: string;
-}
-
 const MAX_RESPONSE_BYTES = 1024 * 1024;
-const MAX_ERROR_BODY_CHARS = 500;
 /** Idle keep-alive sockets are closed before a typical server's 5 s keep-alive timeout. */
 const FREE_SOCKET_TIMEOUT_MS = 4_000;
 
@@ -66,7 +60,7 @@ class RetryableStatus extends Error {
  * redirects, bounded sockets, retries per `CallKind`, and errors that carry no URL.
  * It knows HTTP and nothing of channels.
  */
-export class HttpTransport {
+export class HttpTransport implements GatewayTransport {
   private readonly http: HttpService;
   private readonly agents: { http: http.Agent; https: https.Agent };
 
@@ -158,7 +152,7 @@ export class HttpTransport {
     if (kind === 'read' && (answer.status === 429 || answer.status >= 500)) {
       throw new RetryableStatus(answer, parseRetryAfter(response.headers['retry-after']));
     }
-    throw this.apiError(answer);
+    throw gatewayRefusal(answer, this.redactor);
   }
 
   private errorCode(error: unknown): string {
@@ -169,16 +163,8 @@ export class HttpTransport {
     return cause?.code ?? (error instanceof AxiosError ? error.code : undefined) ?? 'EUNKNOWN';
   }
 
-  /** A gateway answer as an error: its body shortened and scrubbed of our credentials. */
-  apiError(response: GatewayResponse): WebcomApiError {
-    const body = this.redactor.redact(response.body.slice(0, MAX_ERROR_BODY_CHARS * 2));
-    const shortened =
-      body.length > MAX_ERROR_BODY_CHARS ? `${body.slice(0, MAX_ERROR_BODY_CHARS)}…` : body;
-    return new WebcomApiError(response.status, shortened);
-  }
-
   private final(error: unknown): unknown {
-    if (error instanceof RetryableStatus) return this.apiError(error.response);
+    if (error instanceof RetryableStatus) return gatewayRefusal(error.response, this.redactor);
     this.logger.warn(`Webcom call failed: ${(error as Error).message}`);
     return error;
   }

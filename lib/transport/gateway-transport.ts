@@ -1,0 +1,35 @@
+import type { SecretRedactor } from '../errors/redaction.js';
+import { WebcomApiError } from '../errors/webcom-errors.js';
+
+/**
+ * Reads may be repeated freely; a send only while it provably never left (API.md "Delivery
+ * guarantees"): repeating one that reached the gateway would bill and message twice.
+ */
+export type CallKind = 'read' | 'send';
+
+export interface GatewayResponse {
+  status: number;
+  body: string;
+}
+
+/**
+ * What `WebcomService` needs of the network: one GET that resolves with a 2xx answer or throws a
+ * `WebcomError`. `HttpTransport` is the real one; the testing module answers in memory.
+ */
+export interface GatewayTransport {
+  get(url: string, kind: CallKind): Promise<GatewayResponse>;
+  close(): void;
+}
+
+const MAX_ERROR_BODY_CHARS = 500;
+
+/** A gateway answer as an error: its body shortened and scrubbed of our credentials. */
+export function gatewayRefusal(
+  response: GatewayResponse,
+  redactor: SecretRedactor,
+): WebcomApiError {
+  const body = redactor.redact(response.body.slice(0, MAX_ERROR_BODY_CHARS * 2));
+  const shortened =
+    body.length > MAX_ERROR_BODY_CHARS ? `${body.slice(0, MAX_ERROR_BODY_CHARS)}…` : body;
+  return new WebcomApiError(response.status, shortened);
+}
