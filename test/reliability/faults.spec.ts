@@ -265,6 +265,28 @@ describe('fault injection', () => {
     },
   );
 
+  it('a send still waiting for a socket at its deadline never left: not possibly delivered', async () => {
+    const client = create(fake.baseUrl, { maxSockets: 1, retries: 0, timeoutMs: 300 });
+    fake.fail({ kind: 'delay', ms: 1000 });
+    const holder = client.getBalance().catch((e: unknown) => e);
+    // Let the first call take the only socket before the send queues behind it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const error = await client
+      .sendSms({ to: '79991234567', text: 'queued' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'WebcomTransportError',
+      code: 'ETIMEDOUT',
+      possiblyDelivered: false,
+    });
+    expect(fake.requests.filter((r) => r.operation === 'send')).toHaveLength(0);
+    measured.push(
+      'deadline while queued for a socket | send | WebcomTransportError ETIMEDOUT | requests 0 | possiblyDelivered false',
+    );
+    await holder;
+    client.onModuleDestroy();
+  });
+
   it('a send to a gateway that never comes up fails as never delivered', async () => {
     const client = create(`http://127.0.0.1:${await freePort()}`, { retries: 1 });
     const error = await client.sendSms({ to: '79991234567', text: 'x' }).catch((e: unknown) => e);
