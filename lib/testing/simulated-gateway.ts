@@ -1,20 +1,18 @@
-import { WebcomApiError } from '../errors/webcom-errors.js';
-import { FINAL_STATES, VOICE_IVR_TYPE, type Channel } from '../protocol/channels.js';
-import type {
-  Balance,
-  MessageStatus,
-  RegistrationResult,
-  SendResult,
-} from '../protocol/results.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { CHANNEL_TABLES, VOICE_IVR_TYPE, type Channel } from '../protocol/channels.js';
+import { REGISTRATION_PATH } from '../protocol/encode.js';
+import type { GatewayResponse, GatewayTransport } from '../transport/gateway-transport.js';
 import { DEFAULT_BALANCE, DEFAULT_PRICES } from './fake-webcom-server.js';
 import type { FakeChannel } from './fake/types.js';
-import { roundMoney } from './fake/wire.js';
+import { formatPrice, roundMoney } from './fake/wire.js';
 import type {
   FailNextOptions,
   StatusDetail,
   StatusStep,
   WebcomCallRecord,
   WebcomMethod,
+  WebcomSendDto,
+  WebcomSendMethod,
   WebcomSentRecord,
 } from './webcom-testing.types.js';
 
@@ -35,25 +33,29 @@ interface ScriptedFailure {
 }
 
 /**
- * The gateway as `WebcomTestingModule` simulates it, in memory: balance, message ids, statuses,
- * scripted failures and the record of every call. One per account.
+ * The gateway as `WebcomTestingModule` simulates it, in memory and at the wire level: the
+ * `GatewayTransport` the real `WebcomService` is built with. It reads the query the service
+ * encoded and answers the bodies of PROTOCOL.md §3 (balance, prices, message ids '1', '2', …,
+ * statuses), or throws a scripted failure; the service decodes them as it decodes the real
+ * gateway's. It also keeps the record of every call and of every send it accepted. One per account.
  */
-export class SimulatedGateway {
+export class SimulatedGateway implements GatewayTransport {
   readonly sent: WebcomSentRecord[] = [];
   readonly calls: WebcomCallRecord[] = [];
   balance = 0;
   currency: string | undefined;
 
-  private readonly statuses = new Map<string, MessageStatus[]>();
+  /** The call of `WebcomService` a request is made for, so failures and records can name it. */
+  private readonly currentCall = new AsyncLocalStorage<WebcomCallRecord>();
+  private readonly statuses = new Map<string, StatusDetail[]>();
   private readonly failures: ScriptedFailure[] = [];
   private readonly prices: Record<FakeChannel, number>;
-  private readonly defaultSteps: StatusStep[];
+  private readonly defaultSteps: StatusDetail[];
   private nextMessageId = 1;
 
   constructor(private readonly settings: SimulationSettings) {
     this.prices = { ...DEFAULT_PRICES, ...settings.prices };
-    this.defaultSteps = settings.statuses ?? ['send'];
-    checkSteps(this.defaultSteps);
+    this.defaultSteps = toDetails(settings.statuses ?? ['send']);
     this.reset();
   }
 
@@ -74,8 +76,39 @@ export class SimulatedGateway {
     this.failures.push({ error, method, remaining: times });
   }
 
-  /** The first scripted failure that applies to `method`, used up by this call. */
-  takeFailure(method: WebcomMethod): Error | undefined {
+  setStatus(id: string, steps: StatusStep[]): void {
+    this.statuses.set(id, toDetails(steps));
+  }
+
+  /** Records `call` before it runs, so `calls` keeps the order calls were made in. */
+  async record<R>(call: WebcomCallRecord, run: () => Promise<R>): Promise<R> {
+    this.calls.push(call);
+    try {
+      call.result = await this.currentCall.run(call, run);
+      return call.result as R;
+    } catch (error) {
+      call.error = error as Error;
+      throw error;
+    }
+  }
+
+  async get(url: string): Promise<GatewayResponse> {
+    const call = this.currentCall.getStore();
+    const failure = this.takeFailure(call?.method);
+    if (failure) throw failure;
+    const { pathname, searchParams: params } = new URL(url);
+    if (pathname.endsWith(`/${REGISTRATION_PATH}`)) return answer('Registration complete');
+    if (params.has('balance')) {
+      return answerJson({ balance: formatPrice(this.balance), currency: this.currency });
+    }
+    const id = params.get('msgid');
+    return id === null ? this.send(params, call) : this.status(id);
+  }
+
+  close(): void {}
+
+  /** The first scripted failure that applies to `method`, used up by this request. */
+  private takeFailure(method: WebcomMethod | undefined): Error | undefined {
     const index = this.failures.findIndex((f) => f.method === undefined || f.method === method);
     if (index === -1) return undefined;
     const failure = this.failures[index];
@@ -84,66 +117,64 @@ export class SimulatedGateway {
     return failure.error;
   }
 
-  setStatus(id: string, steps: StatusStep[]): void {
-    checkSteps(steps);
-    this.statuses.set(
-      id,
-      steps.map((step) => toStatus(id, step)),
-    );
+  /** One message per recipient, paid from the balance; recorded as `sent` once accepted. */
+  private send(params: URLSearchParams, call: WebcomCallRecord | undefined): GatewayResponse {
+    const type = params.get('type_send_1') as FakeChannel;
+    const channel: Channel = type === VOICE_IVR_TYPE ? 'voice' : type;
+    const price = this.prices[type];
+    if (price === undefined) return answerJson({ error: 'unknown type_send_1' });
+    const to = params.get('dadr')!.split(',');
+    const total = roundMoney(price * to.length);
+    if (total > this.balance) return answerJson({ error: 'insufficient balance' });
+    this.balance = roundMoney(this.balance - total);
+    const messages = to.map(() => ({ id: this.newMessage(channel), price }));
+    const { sender, content } = CHANNEL_TABLES[channel];
+    const from = sender && params.get(sender);
+    const text = content.text && params.get(content.text[0]);
+    this.sent.push({
+      method: call?.method as WebcomSendMethod,
+      channel,
+      to,
+      ...(from ? { from } : {}),
+      ...(text ? { text } : {}),
+      dto: call?.argument as WebcomSendDto,
+      result: { messages, balance: this.balance },
+    });
+    return answerJson({
+      information: messages.map((m) => ({ id_message: m.id, price: formatPrice(m.price) })),
+      balance: formatPrice(this.balance),
+    });
   }
 
-  /** What the gateway answers a send: one message per recipient, paid from the balance. */
-  send(channel: Channel, ivr: boolean, recipients: string[]): SendResult {
-    const price = this.prices[channel === 'voice' && ivr ? VOICE_IVR_TYPE : channel];
-    const total = roundMoney(price * recipients.length);
-    if (total > this.balance) throw new WebcomApiError(200, '{"error":"insufficient balance"}');
-    this.balance = roundMoney(this.balance - total);
-    const messages = recipients.map(() => {
-      const id = String(this.nextMessageId++);
-      const code = channel === 'flashcall' ? WEBCOM_TESTING_FLASHCALL_CODE : undefined;
-      this.statuses.set(
-        id,
-        this.defaultSteps.map((step) => toStatus(id, step, code)),
-      );
-      return { id, price };
-    });
-    return { messages, balance: this.balance };
+  private newMessage(channel: Channel): string {
+    const id = String(this.nextMessageId++);
+    const code = channel === 'flashcall' ? WEBCOM_TESTING_FLASHCALL_CODE : undefined;
+    this.statuses.set(
+      id,
+      this.defaultSteps.map((step) => ({ ...step, code: step.code ?? code })),
+    );
+    return id;
   }
 
   /** The next scripted status of `id`; the last one repeats. */
-  status(id: string): MessageStatus {
+  private status(id: string): GatewayResponse {
     const steps = this.statuses.get(id);
-    if (!steps) throw new WebcomApiError(200, '{"error":"unknown message id"}');
-    const status = steps.length > 1 ? steps.shift()! : steps[0];
-    return { ...status };
-  }
-
-  readBalance(): Balance {
-    return this.currency === undefined
-      ? { balance: this.balance }
-      : { balance: this.balance, currency: this.currency };
-  }
-
-  register(): RegistrationResult {
-    return { status: 200, body: 'Registration complete' };
+    if (!steps) return answerJson({ error: 'unknown message id' });
+    const { state, time, code } = steps.length > 1 ? steps.shift()! : steps[0];
+    return answerJson({ state, time, text_sms: code });
   }
 }
 
-function checkSteps(steps: StatusStep[]): void {
+function toDetails(steps: StatusStep[]): StatusDetail[] {
   if (steps.length === 0) throw new RangeError('at least one status is needed');
+  return steps.map((step) => (typeof step === 'string' ? { state: step } : { ...step }));
 }
 
-function toStatus(id: string, step: StatusStep, defaultCode?: string): MessageStatus {
-  const {
-    state,
-    time,
-    code = defaultCode,
-  }: StatusDetail = typeof step === 'string' ? { state: step } : step;
-  return {
-    id,
-    state,
-    final: FINAL_STATES.has(state),
-    ...(time === undefined ? {} : { time }),
-    ...(code === undefined ? {} : { code }),
-  };
+function answer(body: string): GatewayResponse {
+  return { status: 200, body };
+}
+
+/** A JSON body; `JSON.stringify` leaves out the fields that are undefined. */
+function answerJson(body: object): GatewayResponse {
+  return answer(JSON.stringify(body));
 }

@@ -48,8 +48,9 @@ export class WebcomTestingController {
 
   /**
    * The next call (of `options.method` only, if given) rejects with `error` once it has
-   * passed validation, where the real service would have reached the gateway. Queued
-   * failures apply in the order given.
+   * passed validation: the gateway throws it for that call's request, and the service handles
+   * it as a network failure (a `failed` event; one request of a split send makes a
+   * `WebcomPartialSendError`). Queued failures apply in the order given.
    *
    * @example webcom.failNext(new WebcomTransportError('ETIMEDOUT', true, 'timed out'), { method: 'sendSms' })
    */

@@ -18,9 +18,9 @@ export function getWebcomTestingControllerToken(
 
 /**
  * Drops in for `WebcomModule` in unit tests: `WebcomTestingModule.forRoot(options?)` provides
- * a `WebcomService` stand-in (under `WebcomService`, or `getWebcomToken(name)`) that validates
- * like the real one and answers from memory, with no socket, and a `WebcomTestingController`
- * to read what was sent and decide what comes back.
+ * the real `WebcomService` (under `WebcomService`, or `getWebcomToken(name)`) over a gateway
+ * simulated in memory, with no socket, and a `WebcomTestingController` to read what was sent
+ * and decide what comes back.
  */
 @Module({})
 export class WebcomTestingModule {
@@ -34,11 +34,14 @@ export class WebcomTestingModule {
       statuses,
       ...moduleOptions
     } = options;
-    // The real module's checks and defaults, so the stand-in refuses what the real one would.
-    const resolved = resolveOptions({
+    const serviceOptions = {
       ...moduleOptions,
       credentials: moduleOptions.credentials ?? { token: 'webcom-testing' },
-    });
+      // No socket is ever opened: the simulated gateway answers every request in memory.
+      baseUrl: 'http://127.0.0.1:9',
+    };
+    // The real module's checks, now, so that forRoot refuses what WebcomModule.forRoot would.
+    resolveOptions(serviceOptions);
     const serviceToken = getWebcomToken(name);
     const controllerToken = getWebcomTestingControllerToken(name);
     const gatewayToken = Symbol(`SimulatedGateway:${name ?? 'default'}`);
@@ -52,7 +55,8 @@ export class WebcomTestingModule {
         },
         {
           provide: serviceToken,
-          useFactory: (gateway: SimulatedGateway) => new WebcomTestingService(gateway, resolved),
+          useFactory: (gateway: SimulatedGateway) =>
+            new WebcomTestingService(gateway, serviceOptions, name),
           inject: [gatewayToken],
         },
         {

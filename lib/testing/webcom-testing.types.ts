@@ -33,19 +33,23 @@ export type WebcomSendDto =
   | SendTelegramDto
   | SendWhatsappDto;
 
-/** A send the simulated gateway accepted. */
+/**
+ * A send request the simulated gateway accepted: one per call, or one per request when the
+ * service split a long recipient list over several (`maxUrlLength`).
+ */
 export interface WebcomSentRecord {
   method: WebcomSendMethod;
   /** The channel the message went out on; a cascade's primary channel. */
   channel: Channel;
-  /** The recipients as the gateway received them: international digits. */
+  /** The recipients of this request as the gateway received them: international digits. */
   to: string[];
   /** The sender used on that channel: the call's `from`, else the `senders` option's. */
   from?: string;
   /** The text on that channel, if any. */
   text?: string;
-  /** The argument after validation and normalisation, as the real service would encode it. */
+  /** The argument as the caller passed it; `to` and `from` above are what it became. */
   dto: WebcomSendDto;
+  /** What the gateway answered this request. */
   result: SendResult;
 }
 
@@ -80,8 +84,8 @@ export interface FailNextOptions {
 /**
  * `WebcomTestingModule.forRoot` takes the options `WebcomModule.forRoot` takes, so a test can
  * pass the app's own; those that shape what a call does (`senders`, `maxSmsSegments`,
- * `includeTextInEvents`, `concurrency`) apply, the connection settings are ignored, and
- * `credentials` may be left out. Plus what the simulated gateway starts with.
+ * `maxUrlLength`, `includeTextInEvents`, `concurrency`) apply, the connection settings are
+ * ignored, and `credentials` may be left out. Plus what the simulated gateway starts with.
  */
 export interface WebcomTestingModuleOptions extends Partial<WebcomModuleOptions> {
   /** Registers the account `name`, as `WebcomModule`'s `name` does. */

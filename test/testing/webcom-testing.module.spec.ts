@@ -6,6 +6,7 @@ import {
   getWebcomToken,
   InjectWebcom,
   WebcomApiError,
+  WebcomPartialSendError,
   WebcomService,
   WebcomTransportError,
   WebcomValidationError,
@@ -280,6 +281,24 @@ describe('WebcomTestingModule', () => {
       await expect(webcom.getStatus('1')).rejects.toBe(refused);
       await expect(webcom.getBalance()).resolves.toEqual({ balance: 1000 });
       expect(() => testing.failNext(refused, { times: 0 })).toThrow(RangeError);
+    });
+
+    it('a send split over requests is recorded per request; a failure fails only its part', async () => {
+      await compile({ senders: SENDERS, maxUrlLength: 256, concurrency: 1 });
+      const to = Array.from({ length: 20 }, (_, i) => `7999000${String(i).padStart(4, '0')}`);
+      const timeout = new WebcomTransportError('ETIMEDOUT', true, 'timed out');
+      testing.failNext(timeout, { method: 'sendSms' });
+
+      const error = await webcom.sendSms({ to, text: 'Hi' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WebcomPartialSendError);
+      const { sent, failed } = error as WebcomPartialSendError;
+      expect(failed).toEqual([{ to: expect.any(Array), error: timeout }]);
+      expect(testing.sent.length).toBeGreaterThan(0);
+      expect(testing.sent.every((s) => s.method === 'sendSms')).toBe(true);
+      const accepted = testing.sent.flatMap((s) => s.to);
+      expect([...failed[0].to, ...accepted]).toEqual(to);
+      expect(sent.messages).toHaveLength(accepted.length);
+      expect(testing.calls).toHaveLength(1);
     });
 
     it('reset forgets records, failures and statuses and restores the balance', async () => {
