@@ -4,6 +4,7 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import type { Balance } from '../protocol/results.js';
 import { getWebcomToken } from '../webcom.constants.js';
 import type { WebcomService } from '../webcom.service.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 export interface WebcomHealthOptions {
   /** Below this balance the indicator is `down`. */
@@ -55,7 +56,13 @@ export class WebcomHealthIndicator {
 
     let balance: Balance;
     try {
-      balance = await withTimeout(this.service(account).getBalance(), timeoutMs);
+      balance = await (timeoutMs === undefined
+        ? this.service(account).getBalance()
+        : withTimeout(
+            this.service(account).getBalance(),
+            timeoutMs,
+            () => new HealthCheckTimeout(timeoutMs),
+          ));
     } catch (error) {
       const { name, message } = error instanceof Error ? error : new Error(String(error));
       return indicator.down({ message: `balance unavailable: ${message}`, error: name });
@@ -96,13 +103,4 @@ function invalidOption(options: WebcomHealthOptions): string | undefined {
     return 'timeoutMs must be a positive whole number';
   }
   return undefined;
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T> {
-  if (timeoutMs === undefined) return promise;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HealthCheckTimeout(timeoutMs)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

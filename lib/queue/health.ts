@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { getWebcomQueueToken, type WebcomQueue, type WebcomQueueCounts } from './webcom-queue.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 export interface WebcomQueueHealthOptions {
   /** The queue registered with this `queueName`; by default `'webcom'`. */
@@ -44,7 +45,11 @@ export class WebcomQueueHealthIndicator {
     }
     let counts: WebcomQueueCounts;
     try {
-      counts = await withTimeout(this.queue(queueName).counts(), timeoutMs);
+      counts = await withTimeout(
+        this.queue(queueName).counts(),
+        timeoutMs,
+        () => new RedisTimeout(timeoutMs),
+      );
     } catch (error) {
       const { name, message } = error instanceof Error ? error : new Error(String(error));
       return indicator.down({ message: `queue unavailable: ${message}`, error: name });
@@ -59,12 +64,4 @@ export class WebcomQueueHealthIndicator {
       throw new Error(`no WebcomQueue is registered as "${queueName ?? 'webcom'}"`);
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeout(timeoutMs)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

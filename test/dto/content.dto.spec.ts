@@ -1,25 +1,10 @@
 import 'reflect-metadata';
-import type { ClassConstructor } from 'class-transformer';
 import { ButtonDto, ChannelContentDto } from '../../lib/dto/content.dto.js';
 import { isHttpUrl } from '../../lib/dto/rules.js';
 import { validateDto } from '../../lib/dto/validate.js';
-import { WebcomValidationError, type WebcomFieldError } from '../../lib/errors/webcom-errors.js';
+import { refusedFields } from '../support/refusal.js';
 
-/** The field errors `validateDto` throws; fails the test when it accepts the value. */
-function refusal(dto: ClassConstructor<object>, value: unknown): WebcomFieldError[] {
-  try {
-    validateDto(dto, value);
-  } catch (error) {
-    if (error instanceof WebcomValidationError) return error.errors;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(value)} to be refused`);
-}
-
-const fields = (dto: ClassConstructor<object>, value: unknown) =>
-  refusal(dto, value)
-    .map((e) => e.field)
-    .sort();
+const fields = refusedFields;
 
 const URL = 'https://example.com/promo?a=1&b=2';
 const IMAGE = 'https://cdn.example.com/banner.png';

@@ -1,22 +1,9 @@
 import 'reflect-metadata';
 import { RegisterDto } from '../../lib/dto/register.dto.js';
 import { validateDto } from '../../lib/dto/validate.js';
-import { WebcomValidationError, type WebcomFieldError } from '../../lib/errors/webcom-errors.js';
+import { refusedFields } from '../support/refusal.js';
 
-function refusal(value: unknown): WebcomFieldError[] {
-  try {
-    validateDto(RegisterDto, value);
-  } catch (error) {
-    if (error instanceof WebcomValidationError) return error.errors;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(value)} to be refused`);
-}
-
-const fields = (value: unknown) =>
-  refusal(value)
-    .map((e) => e.field)
-    .sort();
+const fields = (value: unknown) => refusedFields(RegisterDto, value);
 
 const COMMON = {
   login: 'newuser',

@@ -11,24 +11,10 @@ import {
   SendWhatsappDto,
 } from '../../lib/dto/send.dto.js';
 import { validateDto } from '../../lib/dto/validate.js';
-import { WebcomValidationError, type WebcomFieldError } from '../../lib/errors/webcom-errors.js';
+import { WebcomValidationError } from '../../lib/errors/webcom-errors.js';
+import { refusal, refusedFields } from '../support/refusal.js';
 
-/** The field errors `validateDto` throws; fails the test when it accepts the value. */
-function refusal(dto: ClassConstructor<object>, value: unknown): WebcomFieldError[] {
-  try {
-    validateDto(dto, value);
-  } catch (error) {
-    if (error instanceof WebcomValidationError) return error.errors;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(value)} to be refused`);
-}
-
-/** The dotted paths of the refused fields, sorted. */
-const fields = (dto: ClassConstructor<object>, value: unknown) =>
-  refusal(dto, value)
-    .map((e) => e.field)
-    .sort();
+const fields = refusedFields;
 
 const TO = '79991234567';
 const URL = 'https://example.com/promo';
