@@ -39,7 +39,7 @@ import {
   SEND_PATH,
   type WireParams,
 } from './protocol/encode.js';
-import type { OutgoingMessage } from './protocol/messages.js';
+import { cascadeAsSend, type OutgoingMessage } from './protocol/messages.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from './protocol/query.js';
 import type {
   Balance,
@@ -147,14 +147,7 @@ export class WebcomService implements OnModuleDestroy {
 
   /** The primary channel's content, falling back to the other channel's (PROTOCOL.md §1.5). */
   async sendCascade(dto: SendCascadeDto): Promise<SendResult> {
-    const cascade = this.validate('send', SendCascadeDto, dto);
-    const { channel, ...content } = cascade.primary;
-    const message: OutgoingMessage = {
-      ...content,
-      to: cascade.to,
-      validUntil: cascade.validUntil,
-      fallback: cascade.fallback,
-    };
+    const [channel, message] = cascadeAsSend(this.validate('send', SendCascadeDto, dto));
     return this.dispatch(channel, message);
   }
 

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { CHANNEL_TABLES, type Channel } from '../protocol/channels.js';
-import type { OutgoingMessage } from '../protocol/messages.js';
+import type { Cascade, OutgoingMessage } from '../protocol/messages.js';
 import { ButtonDto, ChannelContentDto, RecipientsDto, SenderDto } from './content.dto.js';
 import {
   IsFallbackFor,
@@ -118,7 +118,7 @@ export class SendVoiceDto extends SenderDto implements OutgoingMessage {
 const CASCADE_CHANNELS = ['viber', 'sms'] as const;
 
 /** Primary content on one channel, and the channel the gateway falls back to (PROTOCOL.md §1.5). */
-export class SendCascadeDto extends RecipientsDto {
+export class SendCascadeDto extends RecipientsDto implements Cascade {
   @IsPrimaryContent(CASCADE_CHANNELS)
   @ValidateNested()
   @Type(() => ChannelContentDto)

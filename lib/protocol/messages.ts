@@ -1,4 +1,4 @@
-import type { ContentChannel, SenderChannel } from './channels.js';
+import type { Channel, ContentChannel, SenderChannel } from './channels.js';
 
 /** The shapes the encoder reads; the DTO classes implement them. */
 export interface Button {
@@ -36,3 +36,20 @@ export type Senders = Partial<Record<SenderChannel, string>>;
 
 export type Credentials =
   { user: string; password: string } | { token: string } | { user: string; tokenHash: string };
+
+/** A cascade: content on a primary channel, and the channel the gateway falls back to. */
+export interface Cascade {
+  to: string | string[];
+  primary: ChannelContent;
+  fallback: ChannelContent;
+  validUntil?: Date | string;
+}
+
+/** A cascade as the send of its primary channel with a fallback, which is what the wire carries. */
+export function cascadeAsSend(cascade: Cascade): [Channel, OutgoingMessage] {
+  const { channel, ...content } = cascade.primary;
+  return [
+    channel,
+    { ...content, to: cascade.to, validUntil: cascade.validUntil, fallback: cascade.fallback },
+  ];
+}

@@ -12,7 +12,7 @@ import { validateDto } from '../dto/validate.js';
 import { WebcomValidationError } from '../errors/webcom-errors.js';
 import { SENDER_CHANNELS, type Channel } from '../protocol/channels.js';
 import { encodeSend } from '../protocol/encode.js';
-import type { OutgoingMessage, Senders } from '../protocol/messages.js';
+import { cascadeAsSend, type OutgoingMessage, type Senders } from '../protocol/messages.js';
 import { formatMoscowTime } from '../protocol/moscow-time.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
 
@@ -74,15 +74,11 @@ export interface JobSizing {
  */
 const SIZING_SENDERS: Senders = Object.fromEntries(SENDER_CHANNELS.map((c) => [c, 'x']));
 
-/** The channel and message the gateway sees, as `WebcomService.sendCascade` builds them. */
+/** The channel and message the gateway sees. */
 function wireForm(channel: WebcomQueueChannel, dto: object): [Channel, OutgoingMessage] {
-  if (channel !== 'cascade') return [channel, dto as OutgoingMessage];
-  const cascade = dto as SendCascadeDto;
-  const { channel: primary, ...content } = cascade.primary;
-  return [
-    primary,
-    { ...content, to: cascade.to, validUntil: cascade.validUntil, fallback: cascade.fallback },
-  ];
+  return channel === 'cascade'
+    ? cascadeAsSend(dto as SendCascadeDto)
+    : [channel, dto as OutgoingMessage];
 }
 
 /** JSON survives Redis; a `Date` would come back as an ISO string the DTO refuses. */
