@@ -25,10 +25,10 @@ interface SendKindEntry<D extends object> {
   asSend(dto: D): [Channel, OutgoingMessage];
 }
 
-function channel<C extends Channel, D extends OutgoingMessage>(
+function channel<C extends Channel, D extends OutgoingMessage, M extends `send${string}`>(
   name: C,
   dto: ClassConstructor<D>,
-  method: `send${string}`,
+  method: M,
 ) {
   return {
     dto,
@@ -45,12 +45,12 @@ function channel<C extends Channel, D extends OutgoingMessage>(
  * `lib/testing/fake/send-rules.ts`; the compiler asks for each.
  */
 export const CHANNEL_REGISTRY = {
-  sms: channel('sms', SendSmsDto, 'sendSms' as const),
-  viber: channel('viber', SendViberDto, 'sendViber' as const),
-  voice: channel('voice', SendVoiceDto, 'sendVoice' as const),
-  flashcall: channel('flashcall', SendFlashcallDto, 'sendFlashcall' as const),
-  telegram: channel('telegram', SendTelegramDto, 'sendTelegram' as const),
-  whatsapp: channel('whatsapp', SendWhatsappDto, 'sendWhatsapp' as const),
+  sms: channel('sms', SendSmsDto, 'sendSms'),
+  viber: channel('viber', SendViberDto, 'sendViber'),
+  voice: channel('voice', SendVoiceDto, 'sendVoice'),
+  flashcall: channel('flashcall', SendFlashcallDto, 'sendFlashcall'),
+  telegram: channel('telegram', SendTelegramDto, 'sendTelegram'),
+  whatsapp: channel('whatsapp', SendWhatsappDto, 'sendWhatsapp'),
   /** The primary channel's content, falling back to the other channel's (docs/protocol.md §1.5). */
   cascade: {
     dto: SendCascadeDto,

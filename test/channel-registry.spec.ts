@@ -42,7 +42,9 @@ describe('the channel registry', () => {
     expect([...SEND_KINDS].sort()).toEqual([...CHANNELS, 'cascade'].sort());
   });
 
-  it.each(CHANNELS)('the emulator has its own rule for %s', (channel) => {
+  const registryChannels = SEND_KINDS.filter((kind) => kind !== 'cascade');
+
+  it.each(registryChannels)('the emulator has its own rule for %s', (channel) => {
     expect(Object.hasOwn(EMULATED_CHANNELS, channel)).toBe(true);
   });
 
