@@ -208,11 +208,12 @@ describe('extensions through the public API, against the emulator', () => {
           }),
           WebcomModule.forRootAsync({
             name: 'marketing',
-            useFactory: async () => ({
-              credentials: { user: 'promo', password: 'promo-pw' },
-              baseUrl: fake.baseUrl,
-              senders: { sms: 'Promo' },
-            }),
+            useFactory: () =>
+              Promise.resolve({
+                credentials: { user: 'promo', password: 'promo-pw' },
+                baseUrl: fake.baseUrl,
+                senders: { sms: 'Promo' },
+              }),
           }),
         ],
         providers: [Notifications],
