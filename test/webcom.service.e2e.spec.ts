@@ -16,7 +16,7 @@ import { expectNoSecret } from './support/secret-renderings.js';
 
 const PASSWORD = 'ev&nts=S3cret';
 
-describe('extensions through the public API, against the emulator', () => {
+describe('WebcomService through the public API, against the emulator: tracking, SMS parts, events, several accounts', () => {
   let fake: FakeWebcomServer;
   let webcom: WebcomService;
 
