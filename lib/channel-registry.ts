@@ -84,7 +84,7 @@ interface AnyEntry {
 /** The registry's entry of `kind`; a `WebcomValidationError` on `channel` when there is none. */
 export function sendKindEntry(kind: unknown): AnyEntry {
   if (typeof kind === 'string' && Object.hasOwn(CHANNEL_REGISTRY, kind)) {
-    return CHANNEL_REGISTRY[kind as SendKind] as AnyEntry;
+    return CHANNEL_REGISTRY[kind as SendKind];
   }
   throw new WebcomValidationError([
     { field: 'channel', messages: [`must be one of ${SEND_KINDS.join(', ')}`] },

@@ -30,7 +30,7 @@ import type { WebcomEventStream } from './event-stream.js';
 export function credentialSecrets(options: ResolvedWebcomOptions): string[] {
   return Object.entries(options.credentials)
     .filter(([key]) => key !== 'user')
-    .map(([, value]) => value as string);
+    .map(([, value]) => value);
 }
 
 /**

@@ -25,7 +25,7 @@ export interface EmulatedChannelRule {
   /** Whether its messages report `read` after `deliver`. */
   readReceipt: boolean;
   /** Why its content is refused, if it is. */
-  check(query: Query): string | undefined;
+  check: (query: Query) => string | undefined;
 }
 
 /**
