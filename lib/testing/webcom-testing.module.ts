@@ -24,7 +24,8 @@ export function getWebcomTestingControllerToken(
  * Drops in for `WebcomModule` in unit tests: `WebcomTestingModule.forRoot(options?)` provides
  * the real `WebcomService` (under `WebcomService`, or `getWebcomToken(name)`) over a gateway
  * simulated in memory, with no socket, and a `WebcomTestingController` to read what was sent
- * and decide what comes back.
+ * and decide what comes back. The account is built from the same providers as `WebcomModule`'s,
+ * the simulated gateway being its transport.
  */
 @Module({})
 export class WebcomTestingModule {
