@@ -47,22 +47,21 @@ export function createHttpTransport(options: ResolvedWebcomOptions, name?: strin
   );
 }
 
-function assemble(options: ResolvedWebcomOptions, transport: GatewayTransport): WebcomAccount {
+/**
+ * An account outside Nest (`new WebcomService(options)` in a script), wired as
+ * `webcomAccountProviders` wires it; throws on bad options.
+ */
+export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
+  const resolved = resolveOptions(options);
   const events = new WebcomEventStream();
-  const gateway = new WebcomGatewayClient(options, transport, events);
+  const gateway = new WebcomGatewayClient(resolved, createHttpTransport(resolved, name), events);
   const states = new MessageStateMemory(events);
   return new WebcomAccount(
     gateway,
     events,
-    new WebcomDeliveryTracker(gateway, states, events, options.concurrency),
-    new WebcomRegistration(options, gateway, events),
+    new WebcomDeliveryTracker(gateway, states, events, resolved.concurrency),
+    new WebcomRegistration(resolved, gateway, events),
   );
-}
-
-/** An account outside Nest (`new WebcomService(options)` in a script); throws on bad options. */
-export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
-  const resolved = resolveOptions(options);
-  return assemble(resolved, createHttpTransport(resolved, name));
 }
 
 /**
