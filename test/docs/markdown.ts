@@ -33,10 +33,16 @@ export function fencedBlocks(markdown: string): FencedBlock[] {
     let end = index + 1;
     for (; end < lines.length; end++) {
       const closing = lines[end] ?? '';
-      if (closing.trim().startsWith(fence) && closing.trim().replaceAll(fence[0] ?? '`', '') === '') break;
+      if (closing.trim().startsWith(fence) && closing.trim().replaceAll(fence[0] ?? '`', '') === '')
+        break;
       body.push(closing);
     }
-    blocks.push({ language: language.toLowerCase(), info: info.trim(), line: index + 1, code: body.join('\n') });
+    blocks.push({
+      language: language.toLowerCase(),
+      info: info.trim(),
+      line: index + 1,
+      code: body.join('\n'),
+    });
     index = end;
   }
   return blocks;

@@ -176,11 +176,10 @@ describe('TypeScript snippets of README.md and docs/', () => {
           `${relative(dir, snippet.file)}):\n  ${diagnostics.join('\n  ')}`,
       );
     const skippedLines = Object.entries(skipped).map(
-      ([marker, blocks]) => `${blocks.length} marked ${marker}${blocks.length ? `: ${blocks.join(', ')}` : ''}`,
+      ([marker, blocks]) =>
+        `${blocks.length} marked ${marker}${blocks.length ? `: ${blocks.join(', ')}` : ''}`,
     );
-    console.info(
-      `docs snippets: ${documented.length} type-checked; ${skippedLines.join('; ')}`,
-    );
+    console.info(`docs snippets: ${documented.length} type-checked; ${skippedLines.join('; ')}`);
     expect(failures).toEqual([]);
     // The docs hold far more than a handful of blocks: an extraction that finds none must fail.
     expect(documented.length).toBeGreaterThan(20);
