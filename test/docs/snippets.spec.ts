@@ -29,7 +29,9 @@ function compilerOptions(): ts.CompilerOptions {
   const config = ts.readConfigFile(join(root, 'tsconfig.json'), (path) => ts.sys.readFile(path));
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
   // The blocks live in a temporary directory, outside the repository's rootDir.
-  const { rootDir: _rootDir, outDir: _outDir, ...options } = parsed.options;
+  const options = { ...parsed.options };
+  delete options.rootDir;
+  delete options.outDir;
   return {
     ...options,
     strict: true,
