@@ -37,6 +37,8 @@ export interface WebcomValidationErrorBody extends WebcomErrorBody {
 export interface WebcomApiErrorBody extends WebcomErrorBody {
   /** The HTTP status the gateway answered with. */
   gatewayStatus: number;
+  /** True only when the error says the message may have gone out despite the refusal. */
+  possiblyDelivered: boolean;
 }
 
 /** `WebcomTransportError`: 504 on a timeout, else 502; no usable answer from the gateway. */
@@ -92,7 +94,10 @@ export type WebcomErrorResponseBody =
 /** Transport codes that mean the gateway did not answer in time. */
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
-/** Whether the error says the message may have gone out; a refusal or a bad argument did not. */
+/**
+ * Whether the error says the message may have gone out. An error without the flag (a refusal,
+ * a bad argument) means it did not.
+ */
 function possiblyDelivered(error: WebcomError): boolean {
   const flag = (error as { possiblyDelivered?: unknown }).possiblyDelivered;
   return typeof flag === 'boolean' ? flag : false;
@@ -119,6 +124,7 @@ export function webcomErrorResponse(error: WebcomError): WebcomErrorResponseBody
     return {
       ...base(HttpStatus.BAD_GATEWAY),
       gatewayStatus: error.status,
+      possiblyDelivered: possiblyDelivered(error),
     } satisfies WebcomApiErrorBody;
   }
   if (error instanceof WebcomTransportError) {
@@ -170,7 +176,7 @@ interface FastifyLikeResponse {
  * | error | status |
  * | --- | --- |
  * | `WebcomValidationError` | 400, with `errors: [{ field, messages }]` |
- * | `WebcomApiError` | 502, with `gatewayStatus` |
+ * | `WebcomApiError` | 502, with `gatewayStatus` and `possiblyDelivered` |
  * | `WebcomTransportError` | 504 on a timeout, else 502, with `code` and `possiblyDelivered` |
  * | `WebcomPartialSendError` | 502, with `sent` and `failed: [{ to, error }]` |
  * | `WebcomTrackingTimeoutError` | 504, with `id` and `lastState` |
@@ -186,8 +192,8 @@ export class WebcomExceptionFilter implements ExceptionFilter<WebcomError> {
   constructor(@Optional() private readonly adapterHost?: HttpAdapterHost) {}
 
   catch(error: WebcomError, host: ArgumentsHost): void {
-    // GraphQL, RPC and WebSocket contexts have their own error channels.
-    if (host.getType() !== 'http') throw error;
+    // Outside HTTP, answer nothing: RPC and GraphQL then apply their own error handling.
+    if (host.getType() !== 'http') return;
     const body = webcomErrorResponse(error);
     const response: unknown = host.switchToHttp().getResponse();
     const adapter = this.adapterHost?.httpAdapter;

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { jest } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { createServer } from 'node:net';
 import request from 'supertest';
@@ -21,6 +22,8 @@ import {
   SendSmsDto,
   SendViberDto,
   toFieldErrors,
+  WebcomError,
+  webcomErrorResponse,
   WebcomExceptionFilter,
   WebcomModule,
   WebcomService,
@@ -202,6 +205,7 @@ describe.each(registrations)(
         error: 'WebcomApiError',
         message: expect.stringContaining('HTTP 403'),
         gatewayStatus: 403,
+        possiblyDelivered: false,
       });
       expectNoSecret([response.text], SECRET);
     });
@@ -389,4 +393,35 @@ describe('a bad request is a 400 whatever ValidationPipe the app has', () => {
       expect(gateway.last.params.get('dadr')).toBe(PHONE);
     });
   });
+});
+
+describe('WebcomExceptionFilter outside the mapped cases', () => {
+  class WebcomNovelError extends WebcomError {
+    constructor() {
+      super('something new went wrong');
+    }
+    protected details() {
+      return {};
+    }
+  }
+
+  it('answers a library error it has no mapping for as a 500 with its message', () => {
+    expect(webcomErrorResponse(new WebcomNovelError())).toEqual({
+      statusCode: 500,
+      error: 'WebcomNovelError',
+      message: 'something new went wrong',
+    });
+  });
+
+  it.each(['rpc', 'ws', 'graphql'])(
+    'in a %s context answers nothing, leaving the error to that context',
+    (type) => {
+      const reply = jest.fn();
+      const filter = new WebcomExceptionFilter({ httpAdapter: { reply } } as never);
+      const host = { getType: () => type, switchToHttp: jest.fn() };
+      expect(filter.catch(new WebcomNovelError(), host as never)).toBeUndefined();
+      expect(host.switchToHttp).not.toHaveBeenCalled();
+      expect(reply).not.toHaveBeenCalled();
+    },
+  );
 });
