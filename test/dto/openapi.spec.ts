@@ -111,6 +111,24 @@ describe('OpenAPI metadata of the DTOs', () => {
     },
   );
 
+  it('leaves no exported DTO class without metadata for each field it validates', async () => {
+    const exported = Object.entries(await import('../../lib/index.js')).filter(
+      ([, value]) => typeof value === 'function' && validatedProperties(value as Type).length > 0,
+    );
+    expect(exported.map(([name]) => name)).toEqual(
+      expect.arrayContaining(DTOS.map((dto) => dto.name)),
+    );
+    for (const [name, dto] of exported) {
+      const factory = Object.getOwnPropertyDescriptor(dto, '_OPENAPI_METADATA_FACTORY')?.value as
+        (() => Record<string, unknown>) | undefined;
+      expect([name, typeof factory]).toEqual([name, 'function']);
+      expect([name, Object.keys(factory!()).sort()]).toEqual([
+        name,
+        validatedProperties(dto as Type),
+      ]);
+    }
+  });
+
   it('uses every DTO as a request body by reference', () => {
     for (const [path, dto] of [
       ['/sms', SendSmsDto],
