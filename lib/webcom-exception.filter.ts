@@ -191,6 +191,7 @@ export class WebcomExceptionFilter implements ExceptionFilter<WebcomError> {
   /** Nest injects the adapter host; `new WebcomExceptionFilter()` works without it. */
   constructor(@Optional() private readonly adapterHost?: HttpAdapterHost) {}
 
+  /** Replies with {@link webcomErrorResponse}'s status and body; Nest calls it. */
   catch(error: WebcomError, host: ArgumentsHost): void {
     // Outside HTTP, answer nothing: RPC and GraphQL then apply their own error handling.
     if (host.getType() !== 'http') return;
