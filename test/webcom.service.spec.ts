@@ -5,6 +5,7 @@ import {
   WebcomService,
   WebcomValidationError,
   tokenHash,
+  type FallbackOf,
   type SendSmsDto,
   type WebcomModuleOptions,
 } from '../lib/index.js';
@@ -376,9 +377,9 @@ describe('WebcomService on the wire', () => {
           service.sendTelegram({
             to: '79991234567',
             text: 'a',
-            fallback: { channel: 'viber', text: 'b' },
+            fallback: invalid<FallbackOf<'telegram'>>({ channel: 'viber', text: 'b' }),
           }),
-        'fallback',
+        'fallback.channel',
       ],
       [
         'a same-channel fallback with a sender of its own',
@@ -386,9 +387,9 @@ describe('WebcomService on the wire', () => {
           service.sendSms({
             to: '79991234567',
             text: 'a',
-            fallback: { channel: 'sms', from: 'Other' },
+            fallback: invalid<FallbackOf<'sms'>>({ channel: 'sms', from: 'Other' }),
           }),
-        'fallback',
+        'fallback.from',
       ],
       [
         'a 31st of February',

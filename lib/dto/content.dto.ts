@@ -1,9 +1,11 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsNotEmpty, ValidateNested } from 'class-validator';
-import { CONTENT_CHANNELS, type ContentChannel } from '../protocol/channels.js';
+import { IsOptional, IsString, IsNotEmpty, ValidateNested } from 'class-validator';
+import type { ContentChannel } from '../protocol/channels.js';
 import type { Button, ChannelContent } from '../protocol/messages.js';
 import {
+  IsChannelOfItsPlace,
   IsContentOfItsChannel,
+  type ContentPlace,
   IsHttpUrl,
   IsOptionalText,
   IsPhoneList,
@@ -34,26 +36,51 @@ export abstract class SenderDto extends RecipientsDto {
   from?: string;
 }
 
-/** A channel's content tagged with its channel: a fallback or a cascade's primary. */
+/**
+ * A channel's content tagged with its channel: a fallback or a cascade's primary. The DTOs'
+ * fields type it per channel (`FallbackOf`, `CascadePrimary`); this class checks it at run time.
+ */
 export class ChannelContentDto implements ChannelContent {
-  @IsIn(CONTENT_CHANNELS)
+  @IsChannelOfItsPlace()
   channel!: ContentChannel;
 
   @IsContentOfItsChannel()
   @IsOptionalText()
   text?: string;
 
+  @IsContentOfItsChannel()
   @IsOptional()
   @ValidateNested()
   @Type(() => ButtonDto)
   button?: ButtonDto;
 
+  @IsContentOfItsChannel()
   @IsOptional()
   @IsHttpUrl()
   imageUrl?: string;
 
+  @IsContentOfItsChannel()
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   from?: string;
+}
+
+const placed = new Map<string, typeof ChannelContentDto>();
+
+/**
+ * `ChannelContentDto` as checked at `place`: a subclass whose static `place` its rules read, so
+ * that each refusal names the field that is wrong (`fallback.channel`, `fallback.imageUrl`)
+ * rather than the whole fallback. One class per place, made once.
+ */
+export function channelContentAt(place: ContentPlace): typeof ChannelContentDto {
+  const key = `${place.role}:${place.allowed.join(',')}:${place.primary ?? ''}`;
+  let dto = placed.get(key);
+  if (!dto) {
+    dto = class PlacedChannelContentDto extends ChannelContentDto {
+      static readonly place = place;
+    };
+    placed.set(key, dto);
+  }
+  return dto;
 }

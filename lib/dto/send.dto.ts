@@ -1,29 +1,44 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { CHANNEL_TABLES, type Channel } from '../protocol/channels.js';
+import { CHANNEL_TABLES, CHANNELS, type Channel } from '../protocol/channels.js';
 import type { Cascade, OutgoingMessage } from '../protocol/messages.js';
-import { ButtonDto, ChannelContentDto, RecipientsDto, SenderDto } from './content.dto.js';
+import type {
+  CascadeChannel,
+  CascadeFallback,
+  CascadePrimary,
+  FallbackOf,
+  VoiceNumber,
+} from './channel-content.types.js';
+import { ButtonDto, channelContentAt, RecipientsDto, SenderDto } from './content.dto.js';
 import {
-  IsFallbackFor,
+  IsContentObject,
   IsHttpUrl,
   IsOneVoiceSource,
   IsOptionalText,
-  IsPrimaryContent,
   IsRichContent,
   IsText,
   IsValidUntil,
 } from './rules.js';
 
-/** The fallback a DTO of `channel` allows, as PROTOCOL.md §2's table says. */
-const Fallback = (channel: Channel): PropertyDecorator => {
-  const decorators = [
+const decorators =
+  (...all: PropertyDecorator[]): PropertyDecorator =>
+  (target, property) =>
+    all.forEach((decorate) => decorate(target, property));
+
+/** The fallback a DTO of `channel` allows, as its wire table says (docs/protocol.md §2). */
+const Fallback = (channel: Channel) =>
+  decorators(
     IsOptional(),
+    IsContentObject(),
     ValidateNested(),
-    Type(() => ChannelContentDto),
-    IsFallbackFor(CHANNEL_TABLES[channel].fallbacks, () => channel),
-  ];
-  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
-};
+    Type(() =>
+      channelContentAt({
+        role: 'fallback',
+        allowed: CHANNEL_TABLES[channel].fallbacks,
+        primary: channel,
+      }),
+    ),
+  );
 
 export class SendSmsDto extends SenderDto implements OutgoingMessage {
   @IsText()
@@ -34,7 +49,7 @@ export class SendSmsDto extends SenderDto implements OutgoingMessage {
   validUntil?: Date | string;
 
   @Fallback('sms')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'sms'>;
 }
 
 /** Viber, Telegram and WhatsApp carry the same content; they differ in their fallbacks. */
@@ -48,6 +63,7 @@ abstract class RichMessageDto extends SenderDto implements OutgoingMessage {
   @Type(() => ButtonDto)
   button?: ButtonDto;
 
+  @IsRichContent()
   @IsOptional()
   @IsHttpUrl()
   imageUrl?: string;
@@ -59,17 +75,17 @@ abstract class RichMessageDto extends SenderDto implements OutgoingMessage {
 
 export class SendViberDto extends RichMessageDto {
   @Fallback('viber')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'viber'>;
 }
 
 export class SendTelegramDto extends RichMessageDto {
   @Fallback('telegram')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'telegram'>;
 }
 
 export class SendWhatsappDto extends RichMessageDto {
   @Fallback('whatsapp')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'whatsapp'>;
 }
 
 export class SendVoiceDto extends SenderDto implements OutgoingMessage {
@@ -109,25 +125,40 @@ export class SendVoiceDto extends SenderDto implements OutgoingMessage {
   @IsInt()
   @Min(1)
   @Max(8)
-  voice?: number;
+  voice?: VoiceNumber;
 
   @Fallback('voice')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'voice'>;
 }
 
-const CASCADE_CHANNELS = ['viber', 'sms'] as const;
+const CASCADE_CHANNELS = Object.keys({
+  viber: true,
+  sms: true,
+} satisfies Record<CascadeChannel, true>) as CascadeChannel[];
 
-/** Primary content on one channel, and the channel the gateway falls back to (PROTOCOL.md §1.5). */
+/** The cascade's primary channel in the request, if it is one: its fallback's place. */
+const primaryChannelOf = (cascade: unknown): Channel | undefined => {
+  const channel = (cascade as { primary?: { channel?: unknown } } | undefined)?.primary?.channel;
+  return CHANNELS.find((known) => known === channel);
+};
+
+/** Primary content on one channel, and the channel the gateway falls back to (docs/protocol.md §1.5). */
 export class SendCascadeDto extends RecipientsDto implements Cascade {
-  @IsPrimaryContent(CASCADE_CHANNELS)
+  @IsContentObject()
   @ValidateNested()
-  @Type(() => ChannelContentDto)
-  primary!: ChannelContentDto;
+  @Type(() => channelContentAt({ role: 'primary', allowed: CASCADE_CHANNELS }))
+  primary!: CascadePrimary;
 
-  @IsFallbackFor(CASCADE_CHANNELS, (cascade) => (cascade.primary as ChannelContentDto)?.channel)
+  @IsContentObject()
   @ValidateNested()
-  @Type(() => ChannelContentDto)
-  fallback!: ChannelContentDto;
+  @Type((help) =>
+    channelContentAt({
+      role: 'fallback',
+      allowed: CASCADE_CHANNELS,
+      primary: primaryChannelOf(help?.object),
+    }),
+  )
+  fallback!: CascadeFallback;
 
   @IsOptional()
   @IsValidUntil()

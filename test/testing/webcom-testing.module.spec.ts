@@ -11,8 +11,11 @@ import {
   WebcomService,
   WebcomTransportError,
   WebcomValidationError,
+  type CascadePrimary,
+  type FallbackOf,
   type SendSmsDto,
   type SendViberDto,
+  type VoiceNumber,
   type WebcomEvent,
   type WebcomModuleOptions,
   type WebcomOptionsFactory,
@@ -187,14 +190,17 @@ describe('WebcomTestingModule', () => {
         'voice with both text and audio',
         (s) => s.sendVoice({ to: '79991234567', text: 'Hi', audioUrl: 'https://x.test/a.mp3' }),
       ],
-      ['a voice out of range', (s) => s.sendVoice({ to: '79991234567', text: 'Hi', voice: 9 })],
+      [
+        'a voice out of range',
+        (s) => s.sendVoice({ to: '79991234567', text: 'Hi', voice: invalid<VoiceNumber>(9) }),
+      ],
       [
         'a fallback the channel does not allow',
         (s) =>
           s.sendTelegram({
             to: '79991234567',
             text: 'Hi',
-            fallback: { channel: 'viber', text: 'x' },
+            fallback: invalid<FallbackOf<'telegram'>>({ channel: 'viber', text: 'x' }),
           }),
       ],
       [
@@ -202,7 +208,7 @@ describe('WebcomTestingModule', () => {
         (s) =>
           s.sendCascade({
             to: '79991234567',
-            primary: { channel: 'sms' },
+            primary: invalid<CascadePrimary>({ channel: 'sms' }),
             fallback: { channel: 'viber', text: 'x' },
           }),
       ],
