@@ -97,7 +97,7 @@ export class WebcomService implements OnModuleDestroy {
    * replaces the network: `WebcomTestingModule` passes one that answers in memory.
    */
   constructor(options: WebcomModuleOptions, name?: string, transport?: GatewayTransport) {
-    this.options = resolveOptions(options);
+    this.options = resolveOptions(options, name);
     this.logger = new Logger(name ? `WebcomService:${name}` : 'WebcomService');
     const credentials = this.options.credentials;
     const secrets = Object.entries(credentials)
