@@ -84,7 +84,7 @@ function IsCredentials(options?: ValidationOptions) {
           const present = CREDENTIAL_FORMS.filter((key) => key in value);
           return present.length === 0
             ? 'has no password, token or tokenHash: must be { user, password }, { token } or { user, tokenHash }'
-            : `has none of password, token and tokenHash set: ${present.join(' and ')} undefined`;
+            : `has none of password, token and tokenHash set: ${present.join(' and ')} are undefined`;
         },
       },
     },
@@ -156,6 +156,10 @@ const baseUrlRule = (name: string, message: string, holds: (url: URL, raw: strin
     },
   });
 
+/** Whitespace, C0 controls or DEL anywhere in the text. */
+const hasSpaceOrControl = (text: string) =>
+  [...text].some((char) => /\s/.test(char) || char.charCodeAt(0) < 0x20 || char === '\x7f');
+
 const isHttp = (url: URL) => url.protocol === 'https:' || url.protocol === 'http:';
 
 /** The rules of the module's options; its property types are the public interface's. */
@@ -201,7 +205,7 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   @baseUrlRule(
     'hasNoSpaces',
     'must not contain spaces, line breaks or lone surrogates',
-    (_, raw) => !/[\s\u0000-\u001f\u007f]/.test(raw) && !hasLoneSurrogate(raw),
+    (_, raw) => !hasSpaceOrControl(raw) && !hasLoneSurrogate(raw),
   )
   baseUrl!: string;
 

@@ -89,7 +89,8 @@ function instantiate(
  * every {@link NestedOptions} property says in its own words what it must be.
  */
 function withoutNestedTypeError(error: ValidationError): ValidationError {
-  const { nestedValidation: _, ...constraints } = error.constraints ?? {};
+  const constraints = { ...error.constraints };
+  delete constraints.nestedValidation;
   return Object.assign(Object.create(Object.getPrototypeOf(error) as object) as ValidationError, {
     ...error,
     constraints: Object.keys(constraints).length ? constraints : undefined,
