@@ -3,7 +3,6 @@ import {
   WebcomApiError,
   WebcomError,
   WebcomTransportError,
-  type WebcomValidationError,
 } from '../errors/webcom-errors.js';
 import { IsWholeNumber, validateOptions } from '../options/validate-options.js';
 import type { MessageStatus } from '../protocol/results.js';
