@@ -1,9 +1,5 @@
 import { defer, lastValueFrom, Observable } from 'rxjs';
-import {
-  WebcomApiError,
-  WebcomError,
-  WebcomTransportError,
-} from '../errors/webcom-errors.js';
+import { WebcomApiError, WebcomError, WebcomTransportError } from '../errors/webcom-errors.js';
 import { IsWholeNumber, validateOptions } from '../options/validate-options.js';
 import type { MessageStatus } from '../protocol/results.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
