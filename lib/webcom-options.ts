@@ -2,9 +2,11 @@ import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator'
 import { SENDER_CHANNELS, WEBCOM_INDIVIDUAL_CODE } from './protocol/channels.js';
 import type { Credentials, Senders } from './protocol/messages.js';
 import {
+  IfGiven,
   IsWholeNumber,
   IsWireString,
   NestedOptions,
+  OptionRule,
   hasLoneSurrogate,
   validateOptions,
 } from './options/validate-options.js';
@@ -115,18 +117,16 @@ export class WebcomCredentialsSchema {
 
   @ValidateIf(usesForm('tokenHash'))
   @IsWireString({ required: true })
-  @ValidateBy({
-    name: 'isTokenHash',
-    validator: {
-      // Only once it is a usable string, so that each value gets one message.
-      validate: (value: unknown) =>
-        typeof value !== 'string' ||
-        value.trim() === '' ||
-        hasLoneSurrogate(value) ||
-        /^[0-9a-f]{32}$/.test(value),
-      defaultMessage: () => "must be the token's MD5 as 32 lower-case hex digits",
-    },
-  })
+  // Only once it is a usable string, so that each value gets one message.
+  @OptionRule(
+    'isTokenHash',
+    "must be the token's MD5 as 32 lower-case hex digits",
+    (value) =>
+      typeof value !== 'string' ||
+      value.trim() === '' ||
+      hasLoneSurrogate(value) ||
+      /^[0-9a-f]{32}$/.test(value),
+  )
   tokenHash?: string;
 }
 
@@ -145,15 +145,9 @@ function parseUrl(value: unknown): URL | undefined {
 
 /** One rule of `baseUrl`; each applies only once the earlier ones hold, so one message each. */
 const baseUrlRule = (name: string, message: string, holds: (url: URL, raw: string) => boolean) =>
-  ValidateBy({
-    name,
-    validator: {
-      validate: (value: unknown) => {
-        const url = parseUrl(value);
-        return url === undefined || holds(url, value as string);
-      },
-      defaultMessage: () => message,
-    },
+  OptionRule(name, message, (value) => {
+    const url = parseUrl(value);
+    return url === undefined || holds(url, value as string);
   });
 
 /** Whitespace, C0 controls or DEL anywhere in the text. */
@@ -168,21 +162,13 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   @NestedOptions(() => WebcomCredentialsSchema)
   credentials!: Credentials;
 
-  @ValidateIf((_, value) => value !== undefined)
-  @ValidateBy({
-    name: 'isUrlString',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string',
-      defaultMessage: () => 'must be a URL string',
-    },
-  })
-  @ValidateBy({
-    name: 'isAbsoluteUrl',
-    validator: {
-      validate: (value: unknown) => typeof value !== 'string' || parseUrl(value) !== undefined,
-      defaultMessage: () => 'must be an absolute URL',
-    },
-  })
+  @IfGiven()
+  @OptionRule('isUrlString', 'must be a URL string', (value) => typeof value === 'string')
+  @OptionRule(
+    'isAbsoluteUrl',
+    'must be an absolute URL',
+    (value) => typeof value !== 'string' || parseUrl(value) !== undefined,
+  )
   @baseUrlRule('isHttpUrl', 'must be http(s)', isHttp)
   // The password travels in the query string: plain http only where no network is crossed.
   @baseUrlRule(
@@ -215,14 +201,12 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   @IsWholeNumber(0, 10)
   retries!: number;
 
-  @ValidateIf((_, value) => value !== undefined)
-  @ValidateBy({
-    name: 'isObject',
-    validator: {
-      validate: (value: unknown) => typeof value === 'object' && value !== null,
-      defaultMessage: () => 'must be an object',
-    },
-  })
+  @IfGiven()
+  @OptionRule(
+    'isObject',
+    'must be an object',
+    (value) => typeof value === 'object' && value !== null,
+  )
   @NestedOptions(() => WebcomSendersSchema, {
     keys: SENDER_CHANNELS,
     unknownKeyMessage: `is not a channel with a sender (${SENDER_CHANNELS.join(', ')})`,

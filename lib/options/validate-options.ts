@@ -1,6 +1,7 @@
 import type { ClassConstructor } from 'class-transformer';
 import {
   ValidateBy,
+  ValidateIf,
   ValidateNested,
   validateSync,
   type ValidationError,
@@ -127,6 +128,23 @@ export function validateOptions(
   const errors = optionErrors(schema, options);
   if (errors.length) throw new WebcomValidationError(errors, subject);
 }
+
+/** A rule with a fixed message; `holds` sees the value and the options object holding it. */
+export const OptionRule = (
+  name: string,
+  message: string,
+  holds: (value: unknown, options: Record<string, unknown>) => boolean,
+) =>
+  ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown, args) => holds(value, args?.object as Record<string, unknown>),
+      defaultMessage: () => message,
+    },
+  });
+
+/** The property's rules apply only to an option that is given (not `undefined`). */
+export const IfGiven = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 /** A whole number from `min` to `max`; `undefined` (an option left out) passes. */
 export function IsWholeNumber(min: number, max = Infinity, options?: ValidationOptions) {

@@ -1,7 +1,12 @@
 import type { ConnectionOptions, JobsOptions, WorkerOptions } from 'bullmq';
-import { ValidateBy, ValidateIf } from 'class-validator';
 import { WebcomValidationError } from '../errors/webcom-errors.js';
-import { IsWholeNumber, NestedOptions, optionErrors } from '../options/validate-options.js';
+import {
+  IfGiven,
+  IsWholeNumber,
+  NestedOptions,
+  OptionRule,
+  optionErrors,
+} from '../options/validate-options.js';
 
 /** The queue a `WebcomQueueModule` registers when it names none. */
 export const WEBCOM_DEFAULT_QUEUE_NAME = 'webcom';
@@ -93,29 +98,12 @@ const SEVEN_DAYS_IN_SECONDS = 7 * 24 * 60 * 60;
 
 const QUEUE_OPTIONS_SUBJECT = 'Webcom queue options';
 
-/** A rule with a fixed message; `holds` sees the value and the options object holding it. */
-const Rule = (
-  name: string,
-  message: string,
-  holds: (value: unknown, object: Record<string, unknown>) => boolean,
-) =>
-  ValidateBy({
-    name,
-    validator: {
-      validate: (value: unknown, args) => holds(value, args?.object as Record<string, unknown>),
-      defaultMessage: () => message,
-    },
-  });
-
-/** The rules below it apply only to an option that is given. */
-const Present = () => ValidateIf((_: object, value: unknown) => value !== undefined);
-
 /** The rules of `rateLimit`. */
 export class WebcomRateLimitSchema implements Required<WebcomRateLimit> {
-  @Rule('isDefined', 'is required', (value) => value !== undefined)
+  @OptionRule('isDefined', 'is required', (value) => value !== undefined)
   @IsWholeNumber(1, 1_000_000)
   // Requests are spaced `durationMs / max` apart, and timers count whole milliseconds.
-  @Rule(
+  @OptionRule(
     'isOneRequestPerMs',
     'may be at most one request per ms',
     (max, limit) => !((max as number) > ((limit.durationMs ?? 1000) as number)),
@@ -130,39 +118,43 @@ export class WebcomRateLimitSchema implements Required<WebcomRateLimit> {
 export class WebcomQueueOptionsSchema
   implements Required<WebcomQueueModuleOptions>, Pick<WebcomQueueModuleExtras, 'queueName'>
 {
-  @Rule(
+  @OptionRule(
     'isQueueName',
     'must be 1–100 characters without ":"',
     (value) => typeof value === 'string' && /^[^:\s]{1,100}$/.test(value),
   )
   queueName!: string;
 
-  @Rule(
+  @OptionRule(
     'isConnection',
     'must be Redis connection options or a client',
     (value) => typeof value === 'object' && value !== null,
   )
   connection!: ConnectionOptions;
 
-  @Present()
-  @Rule('isPrefix', 'must be 1–100 characters without spaces', (value) =>
+  @IfGiven()
+  @OptionRule('isPrefix', 'must be 1–100 characters without spaces', (value) =>
     /^[^\s]{1,100}$/.test(String(value)),
   )
   prefix!: string;
 
-  @Present()
-  @Rule('isAccount', 'must be a non-empty string', (value) => typeof value === 'string' && !!value)
+  @IfGiven()
+  @OptionRule(
+    'isAccount',
+    'must be a non-empty string',
+    (value) => typeof value === 'string' && !!value,
+  )
   account!: string;
 
-  @Present()
-  @Rule('isBoolean', 'must be true or false', (value) => typeof value === 'boolean')
+  @IfGiven()
+  @OptionRule('isBoolean', 'must be true or false', (value) => typeof value === 'boolean')
   runWorker!: boolean;
 
   @IsWholeNumber(1, 1000)
   concurrency!: number;
 
-  @Present()
-  @Rule(
+  @IfGiven()
+  @OptionRule(
     'isRateLimit',
     'must be { max, durationMs? }',
     (value) => typeof value === 'object' && value !== null,
