@@ -57,7 +57,7 @@ function instantiate(
   path: string,
   unknownKeys: WebcomFieldError[],
 ): object {
-  const instance = Object.create(schema.prototype) as Record<string, unknown>;
+  const instance = Object.create(schema.prototype as object) as Record<string, unknown>;
   for (const key of Object.keys(value)) {
     // defineProperty, not assignment: a key `__proto__` stays a plain key.
     Object.defineProperty(instance, key, {
@@ -67,7 +67,7 @@ function instantiate(
       configurable: true,
     });
   }
-  for (const [key, nested] of NESTED.get(schema.prototype) ?? []) {
+  for (const [key, nested] of NESTED.get(schema.prototype as object) ?? []) {
     const child = value[key];
     if (!isPlainObject(child)) continue;
     if (nested.keys) {

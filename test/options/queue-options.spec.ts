@@ -22,7 +22,7 @@ describe('queue options', () => {
       }
     }
     const client = new FakeClient();
-    const resolved = resolveQueueOptions({ connection: client as never }, 'webcom');
+    const resolved = resolveQueueOptions({ connection: client }, 'webcom');
     expect(resolved.connection).toBe(client);
     expect(constructed).toBe(1);
   });
@@ -55,9 +55,7 @@ describe('queue options', () => {
     ],
   ])('%s is refused by option path', (_, override, expected) => {
     expect(
-      errorsOf(() =>
-        resolveQueueOptions({ connection: { host: 'x' }, ...override } as never, 'webcom'),
-      ),
+      errorsOf(() => resolveQueueOptions({ connection: { host: 'x' }, ...override }, 'webcom')),
     ).toEqual(expected);
   });
 

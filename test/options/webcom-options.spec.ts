@@ -8,16 +8,7 @@ import {
 } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/webcom-options.js';
 import { RecordingGateway } from '../support/recording-gateway.js';
-
-/** What `run` threw; undefined when it did not throw. */
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
+import { thrown } from '../support/thrown.js';
 
 const LONE_SURROGATE = '\uD800';
 
@@ -41,7 +32,7 @@ describe('module options at boot', () => {
   });
 
   it('the default account keeps the plain subject', () => {
-    const error = thrownBy(() => new WebcomService({ credentials: { token: ' ' } }));
+    const error = thrown(() => new WebcomService({ credentials: { token: ' ' } }));
     expect((error as Error).message).toMatch(/^Invalid Webcom module options: credentials\.token/);
   });
 
@@ -54,7 +45,7 @@ describe('module options at boot', () => {
       'credentials.tokenHash',
     ],
   ])('%s is named as undefined, not as "exactly one of"', (_, credentials, field) => {
-    const error = thrownBy(() => resolveOptions({ credentials }));
+    const error = thrown(() => resolveOptions({ credentials }));
     expect(error).toBeInstanceOf(WebcomValidationError);
     expect((error as WebcomValidationError).errors).toEqual([
       { field, messages: ['is undefined: must be a non-empty string'] },
@@ -62,7 +53,7 @@ describe('module options at boot', () => {
   });
 
   it('an undefined user beside a password is named too', () => {
-    const error = thrownBy(() =>
+    const error = thrown(() =>
       resolveOptions({ credentials: { user: undefined, password: 'p' } as never }),
     );
     expect((error as WebcomValidationError).errors).toEqual([
@@ -71,7 +62,7 @@ describe('module options at boot', () => {
   });
 
   it('no credential at all says what is expected', () => {
-    const error = thrownBy(() => resolveOptions({ credentials: { user: 'u' } as never }));
+    const error = thrown(() => resolveOptions({ credentials: { user: 'u' } as never }));
     expect((error as WebcomValidationError).errors).toEqual([
       {
         field: 'credentials',
@@ -83,8 +74,8 @@ describe('module options at boot', () => {
   });
 
   it('two credential forms at once keep the "exactly one" message', () => {
-    const error = thrownBy(() =>
-      resolveOptions({ credentials: { user: 'u', password: 'p', token: 't' } as never }),
+    const error = thrown(() =>
+      resolveOptions({ credentials: { user: 'u', password: 'p', token: 't' } }),
     );
     expect((error as WebcomValidationError).errors).toEqual([
       {
@@ -100,7 +91,7 @@ describe('module options at boot', () => {
     'https://x.example?',
     'https://x.example/#a',
   ])('refuses the baseUrl %p, which would drop or displace the query', (baseUrl) => {
-    const error = thrownBy(() => resolveOptions({ credentials: { token: 't' }, baseUrl }));
+    const error = thrown(() => resolveOptions({ credentials: { token: 't' }, baseUrl }));
     expect(error).toBeInstanceOf(WebcomValidationError);
     expect((error as WebcomValidationError).errors).toEqual([
       { field: 'baseUrl', messages: ['must not have a query or a fragment'] },
@@ -109,7 +100,7 @@ describe('module options at boot', () => {
 
   it('refuses a baseUrl with a space or line break inside', () => {
     for (const baseUrl of ['https://x.example/a b', 'https://x.example/a\nb']) {
-      const error = thrownBy(() => resolveOptions({ credentials: { token: 't' }, baseUrl }));
+      const error = thrown(() => resolveOptions({ credentials: { token: 't' }, baseUrl }));
       expect((error as WebcomValidationError).errors?.map((e) => e.field)).toEqual(['baseUrl']);
     }
   });
@@ -151,7 +142,7 @@ describe('module options at boot', () => {
       ['individualCode', { individualCode: `fl${LONE_SURROGATE}` }],
       ['baseUrl', { baseUrl: `https://x.example/${LONE_SURROGATE}` }],
     ])('%s is refused at boot, naming the option', (field, override) => {
-      const error = thrownBy(
+      const error = thrown(
         () => new WebcomService({ credentials: { token: 't' }, ...override }, 'ops'),
       );
       expect(error).toBeInstanceOf(WebcomValidationError);
