@@ -60,7 +60,7 @@ export class WebcomTestingModule {
   static forRoot(options: WebcomTestingModuleOptions = {}): DynamicModule {
     const { name, isGlobal = false, ...accountOptions } = options;
     // The real module's checks, now, so that forRoot refuses what WebcomModule.forRoot would.
-    resolveOptions(splitOptions(accountOptions).service);
+    resolveOptions(splitOptions(accountOptions).service, name);
     return WebcomTestingModule.account(name, isGlobal, [], (provide) => ({
       provide,
       useValue: accountOptions,

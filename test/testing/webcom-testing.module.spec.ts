@@ -609,6 +609,15 @@ describe('WebcomTestingModule', () => {
         ],
       }).compile();
       await expect(compiling).rejects.toThrow(WebcomValidationError);
+      const named = Test.createTestingModule({
+        imports: [
+          WebcomTestingModule.forRootAsync({
+            name: 'marketing',
+            useFactory: () => ({ senders: { sms: '' } }),
+          }),
+        ],
+      }).compile();
+      await expect(named).rejects.toThrow("(account 'marketing')");
     });
 
     it('needs exactly one of useFactory, useClass and useExisting', () => {
