@@ -602,6 +602,30 @@ describe('WebcomTestingModule', () => {
       ]);
     });
 
+    it('takes an options factory the imports export, with useExisting', async () => {
+      @Injectable()
+      class TestWebcomOptions implements WebcomOptionsFactory {
+        createWebcomOptions(): WebcomModuleOptions {
+          return { credentials: { token: 't' }, senders: { sms: 'Existing' } };
+        }
+      }
+      @Module({ providers: [TestWebcomOptions], exports: [TestWebcomOptions] })
+      class OptionsModule {}
+
+      moduleRef = await Test.createTestingModule({
+        imports: [
+          WebcomTestingModule.forRootAsync({
+            imports: [OptionsModule],
+            useExisting: TestWebcomOptions,
+          }),
+        ],
+      }).compile();
+      await moduleRef.get(WebcomService).sendSms({ to: '79991234567', text: 'Hi' });
+      expect(moduleRef.get(WebcomTestingController).sent).toEqual([
+        expect.objectContaining({ from: 'Existing' }),
+      ]);
+    });
+
     it("bad options from the factory stop the module's compile, as they stop WebcomModule", async () => {
       const compiling = Test.createTestingModule({
         imports: [
