@@ -3,7 +3,9 @@ import { WEBCOM_INDIVIDUAL_CODE } from './protocol/channels.js';
 import type { Credentials, Senders } from './protocol/messages.js';
 import { WebcomValidationError, type WebcomFieldError } from './errors/webcom-errors.js';
 
+/** An account's options: `WebcomModule.forRoot(options)`, or what `forRootAsync` resolves. */
 export interface WebcomModuleOptions {
+  /** How the account signs in: `{ user, password }`, `{ token }` or `{ user, tokenHash }`. */
   credentials: Credentials;
   /** Default 'https://my3.webcom.mobi'; `sendsms.php` and the registration path hang off it. */
   baseUrl?: string;
@@ -34,6 +36,7 @@ export interface ResolvedWebcomOptions extends Required<
   maxSmsSegments?: number;
 }
 
+/** The real gateway's address, the default `baseUrl`. */
 export const WEBCOM_DEFAULT_BASE_URL = 'https://my3.webcom.mobi';
 
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
