@@ -109,6 +109,16 @@ function isHidden(member: ts.Node): boolean {
   );
 }
 
+/** A property whose type is one literal, e.g. `kind: 'drop'`: the discriminant of a union. */
+function isTag(member: ts.Node): boolean {
+  return (
+    ts.isPropertySignature(member) &&
+    member.type !== undefined &&
+    ts.isLiteralTypeNode(member.type) &&
+    member.questionToken === undefined
+  );
+}
+
 interface Coverage {
   documented: string[];
   missing: string[];
@@ -132,7 +142,7 @@ function audit(files: Map<string, string>): Coverage {
   };
 
   /** Members of a type literal, interface or class body, named `owner.member`. */
-  const walkMembers = (owner: string, members: ts.NodeArray<ts.Node>) => {
+  const walkMembers = (owner: string, members: readonly ts.Node[]) => {
     for (const member of members) {
       if (isHidden(member)) continue;
       if (ts.isConstructorDeclaration(member) || ts.isIndexSignatureDeclaration(member)) continue;
@@ -152,7 +162,13 @@ function audit(files: Map<string, string>): Coverage {
   /** Type literals inside a type: their members are public API too. */
   const walkType = (owner: string, type: ts.TypeNode) => {
     if (ts.isTypeLiteralNode(type)) walkMembers(owner, type.members);
-    else if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) {
+    else if (ts.isUnionTypeNode(type)) {
+      for (const t of type.types) {
+        // A variant's tag (`kind: 'drop'`) is named by the variant's own comment.
+        if (ts.isTypeLiteralNode(t)) walkMembers(owner, t.members.filter((m) => !isTag(m)));
+        else walkType(owner, t);
+      }
+    } else if (ts.isIntersectionTypeNode(type)) {
       for (const t of type.types) walkType(owner, t);
     } else if (ts.isArrayTypeNode(type)) walkType(`${owner}[]`, type.elementType);
     else if (ts.isParenthesizedTypeNode(type)) walkType(owner, type.type);

@@ -4,7 +4,7 @@ import type { DeliveryState } from '../../protocol/results.js';
 export type { DeliveryState } from '../../protocol/results.js';
 
 /**
- * The values `type_send_1` may take (PROTOCOL.md §2): the registry's channels, and the voice
+ * The values `type_send_1` may take (docs/protocol.md §2): the registry's channels, and the voice
  * channel's IVR form.
  */
 export type FakeChannel = Channel | 'voice_ivr';
@@ -40,7 +40,7 @@ export interface FakeWebcomServerOptions {
   deliverAfterMs?: number;
   /** Time from delivery to the read report (Viber, Telegram, WhatsApp only). Defaults to 3000 ms. */
   readAfterMs?: number;
-  /** `businessman` code for individuals (PROTOCOL.md D5). Defaults to `fl`. */
+  /** `businessman` code for individuals (docs/protocol.md D5). Defaults to `fl`. */
   individualCode?: string;
 }
 
@@ -66,7 +66,7 @@ export type FakeFault =
   | { kind: 'oversized'; bytes: number }
   /** A redirect (302 unless `status` says otherwise) to `location`. The operation is not performed. */
   | { kind: 'redirect'; location: string; status?: number }
-  /** Perform the operation and answer it in PROTOCOL.md §3's plain-text form. */
+  /** Perform the operation and answer it in docs/protocol.md §3's plain-text form. */
   | { kind: 'plain-text' };
 
 export interface FakeRequest {
