@@ -225,10 +225,12 @@ export class FakeWebcomServer {
     return this.account(userOrToken).balance;
   }
 
+  /** Sets the balance of the account with this `user` or `token`; without one, of the first account. */
   setBalance(balance: number, userOrToken?: string): void {
     this.account(userOrToken).balance = roundMoney(balance);
   }
 
+  /** Forgets the recorded `requests`. */
   clearRequests(): void {
     this.requests.length = 0;
   }
