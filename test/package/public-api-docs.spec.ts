@@ -165,7 +165,11 @@ function audit(files: Map<string, string>): Coverage {
     else if (ts.isUnionTypeNode(type)) {
       for (const t of type.types) {
         // A variant's tag (`kind: 'drop'`) is named by the variant's own comment.
-        if (ts.isTypeLiteralNode(t)) walkMembers(owner, t.members.filter((m) => !isTag(m)));
+        if (ts.isTypeLiteralNode(t))
+          walkMembers(
+            owner,
+            t.members.filter((m) => !isTag(m)),
+          );
         else walkType(owner, t);
       }
     } else if (ts.isIntersectionTypeNode(type)) {
