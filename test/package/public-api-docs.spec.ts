@@ -179,11 +179,34 @@ function audit(files: Map<string, string>): Coverage {
     else if (ts.isTypeOperatorNode(type)) walkType(owner, type.type);
   };
 
+  /** A class's or interface's members, and those it inherits from the package's own types. */
+  const walkClassLike = (
+    name: string,
+    node: ts.ClassDeclaration | ts.InterfaceDeclaration,
+  ): void => {
+    walkMembers(name, node.members);
+    for (const clause of node.heritageClauses ?? []) {
+      // `implements` adds no member: the class declares each one itself.
+      if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+      for (const base of clause.types) {
+        let symbol = checker.getSymbolAtLocation(base.expression);
+        if (symbol && symbol.flags & ts.SymbolFlags.Alias)
+          symbol = checker.getAliasedSymbol(symbol);
+        for (const declaration of symbol?.declarations ?? []) {
+          if (!files.has(resolve(declaration.getSourceFile().fileName))) continue;
+          if (ts.isClassDeclaration(declaration) || ts.isInterfaceDeclaration(declaration)) {
+            walkClassLike(declaration.name?.text ?? name, declaration);
+          }
+        }
+      }
+    }
+  };
+
   const walkDeclaration = (name: string, node: ts.Declaration) => {
     if (isInternal(node)) return;
     record(name, node);
     if (ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)) {
-      walkMembers(name, node.members);
+      walkClassLike(name, node);
     } else if (ts.isTypeAliasDeclaration(node)) {
       walkType(name, node.type);
     } else if (ts.isVariableDeclaration(node) && node.type) {
