@@ -65,20 +65,20 @@ function declarationProgram(files: Map<string, string>, roots: string[]): ts.Pro
     noEmit: true,
     types: ['node'],
   };
-  const host = ts.createCompilerHost(options);
-  const { fileExists, readFile } = host;
-  host.fileExists = (name) => files.has(resolve(name)) || fileExists.call(host, name);
-  host.readFile = (name) => files.get(resolve(name)) ?? readFile.call(host, name);
-  const { directoryExists } = host;
+  const disk = ts.createCompilerHost(options);
   const emittedDirectories = new Set([...files.keys()].flatMap((name) => ancestors(name)));
-  host.directoryExists = (name) =>
-    emittedDirectories.has(resolve(name)) || (directoryExists?.call(host, name) ?? false);
-  const { getSourceFile } = host;
-  host.getSourceFile = (name, languageVersion, onError, shouldCreate) => {
-    const text = files.get(resolve(name));
-    return text === undefined
-      ? getSourceFile.call(host, name, languageVersion, onError, shouldCreate)
-      : ts.createSourceFile(name, text, languageVersion, true);
+  const host: ts.CompilerHost = {
+    ...disk,
+    fileExists: (name) => files.has(resolve(name)) || disk.fileExists(name),
+    readFile: (name) => files.get(resolve(name)) ?? disk.readFile(name),
+    directoryExists: (name) =>
+      emittedDirectories.has(resolve(name)) || (disk.directoryExists?.(name) ?? false),
+    getSourceFile: (name, languageVersion, onError, shouldCreate) => {
+      const text = files.get(resolve(name));
+      return text === undefined
+        ? disk.getSourceFile(name, languageVersion, onError, shouldCreate)
+        : ts.createSourceFile(name, text, languageVersion, true);
+    },
   };
   return ts.createProgram(roots, options, host);
 }
