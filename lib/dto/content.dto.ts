@@ -25,8 +25,8 @@ export class ButtonDto implements Button {
 /** Recipients of every send: what people type, sent as international digits. */
 export abstract class RecipientsDto {
   /**
-   * One phone number or several (an array, or one string separated by commas), in any usual
-   * notation (`+7 999 123-45-67`); sent as international digits in `dadr`.
+   * One phone number, or a non-empty array of them, in any usual notation (`+7 999 123-45-67`);
+   * sent as international digits in `dadr` (docs/protocol.md §1).
    */
   @Transform(({ value }) => normalizePhones(value))
   @IsPhoneList()
