@@ -15,32 +15,45 @@ import type { Button } from '../protocol/messages.js';
 
 /** SMS content: text only. */
 export interface SmsContent {
+  /** The channel: `sms`. */
   channel: 'sms';
+  /** The SMS text, non-empty. */
   text: string;
   /** The SMS sender; defaults to the `senders` option's. */
   from?: string;
+  /** None: an sms carries text only. */
   button?: never;
+  /** None: an sms carries text only. */
   imageUrl?: never;
 }
 
 /** Rich content of text alone. */
 export interface RichText {
+  /** The message text, non-empty. */
   text: string;
+  /** None here: see `RichTextWithButton`. */
   button?: never;
+  /** None: an image goes with text only under a button. */
   imageUrl?: never;
 }
 
 /** Rich content of text and a button, and maybe an image. */
 export interface RichTextWithButton {
+  /** The message text, non-empty. */
   text: string;
+  /** The button under the text: its caption and an http(s) link. */
   button: Button;
+  /** An http(s) URL of an image to show above the text. */
   imageUrl?: string;
 }
 
 /** Rich content of an image alone. */
 export interface RichImage {
+  /** An http(s) URL of the image. */
   imageUrl: string;
+  /** None: text makes it `RichText` or `RichTextWithButton`. */
   text?: never;
+  /** None: a button needs text. */
   button?: never;
 }
 
@@ -66,10 +79,15 @@ export type ContentOn<C extends ContentChannel> = C extends 'sms'
  * so it takes no content or sender of its own.
  */
 export interface ResendOn<C extends ContentChannel> {
+  /** The message's own channel. */
   channel: C;
+  /** None: the message's own text is re-sent. */
   text?: never;
+  /** None: the message's own button is re-sent. */
   button?: never;
+  /** None: the message's own image is re-sent. */
   imageUrl?: never;
+  /** None: the message's own sender re-sends it. */
   from?: never;
 }
 

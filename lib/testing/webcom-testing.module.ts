@@ -25,13 +25,6 @@ export function getWebcomTestingControllerToken(
 }
 
 /**
- * Drops in for `WebcomModule` in unit tests: `WebcomTestingModule.forRoot(options?)` provides
- * the real `WebcomService` (under `WebcomService`, or `getWebcomToken(name)`) over a gateway
- * simulated in memory, with no socket, and a `WebcomTestingController` to read what was sent
- * and decide what comes back. The account is built from the same providers as `WebcomModule`'s,
- * the simulated gateway being its transport.
- */
-/**
  * A test's options as the simulated gateway's settings and the service's options: no socket is
  * ever opened, the simulated gateway answering every request in memory, and credentials may be
  * left out.
@@ -51,11 +44,21 @@ function splitOptions(options: WebcomTestingAccountOptions): {
   };
 }
 
+/**
+ * Drops in for `WebcomModule` in unit tests: `WebcomTestingModule.forRoot(options?)`, or
+ * `forRootAsync(...)` from the app's `ConfigService`, provides the real `WebcomService` (under
+ * `WebcomService`, or `getWebcomToken(name)`) over a gateway simulated in memory, with no socket,
+ * and a `WebcomTestingController` to read what was sent and decide what comes back. The account
+ * is built from the same providers as `WebcomModule`'s, the simulated gateway its transport.
+ */
 @Module({})
 export class WebcomTestingModule {
   /**
+   * The testing module of one account: provides `WebcomService` (and, for `name`, its
+   * `@InjectWebcom(name)` token) and the account's `WebcomTestingController`, with no network.
    * The stand-in for `WebcomModule.forRoot(options)`: the same options (credentials may be left
    * out, connection settings are ignored) plus the simulated gateway's starting state.
+   * Throws `WebcomValidationError` for options `WebcomModule.forRoot` would refuse.
    */
   static forRoot(options: WebcomTestingModuleOptions = {}): DynamicModule {
     const { name, isGlobal = false, ...accountOptions } = options;
