@@ -12,6 +12,7 @@ import type {
   SendVoiceDto,
   SendWhatsappDto,
 } from './dto/send.dto.js';
+import type { CascadeChannel, CascadeOn } from './dto/channel-content.types.js';
 import { validateDto } from './dto/validate.js';
 import type { WebcomEvent } from './events.js';
 import type { Channel } from './protocol/channels.js';
@@ -91,9 +92,10 @@ export class WebcomService implements OnModuleDestroy {
 
   /**
    * The primary channel's content, falling back to the other channel's (docs/protocol.md §2);
-   * `send('cascade', dto)`.
+   * `send('cascade', dto)`. `P`, the primary's channel, types the fallback: a re-send on `P`, or
+   * content of its own on the other channel.
    */
-  sendCascade(dto: SendCascadeDto): Promise<SendResult> {
+  sendCascade<P extends CascadeChannel>(dto: SendCascadeDto & CascadeOn<P>): Promise<SendResult> {
     return this.send('cascade', dto);
   }
 

@@ -106,11 +106,27 @@ export type CascadeChannel = 'viber' | 'sms';
 export type CascadePrimary = { [P in CascadeChannel]: ContentOn<P> }[CascadeChannel];
 
 /**
- * A cascade's fallback: what its primary's channel allows. The compiler does not relate it to
- * the primary (a re-send is valid only on the primary's own channel); the DTO checks that at
- * run time.
+ * A cascade's fallback when its primary is on `P`: what `P`'s wire table allows, a re-send on
+ * `P` or content of its own on the other channel. By default either primary's.
  */
-export type CascadeFallback = { [P in CascadeChannel]: FallbackOf<P> }[CascadeChannel];
+export type CascadeFallback<P extends CascadeChannel = CascadeChannel> = P extends CascadeChannel
+  ? FallbackOf<P>
+  : never;
+
+/**
+ * What `sendCascade` adds to `SendCascadeDto`: the fallback its primary's channel `P` allows.
+ * The compiler infers `P` from `primary.channel`; for a `SendCascadeDto` of a request body, `P`
+ * is either channel and the DTO relates the two at run time.
+ */
+export interface CascadeOn<P extends CascadeChannel> {
+  /** The primary, on `P`. */
+  primary: {
+    /** The primary's channel, from which the compiler infers `P`. */
+    channel: P;
+  };
+  /** A fallback `P` allows. */
+  fallback: CascadeFallback<P>;
+}
 
 /** The voices of a voice call: 1–4 male, 5–8 female. */
 export type VoiceNumber = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;

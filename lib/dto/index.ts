@@ -3,6 +3,7 @@ import './openapi.js';
 export type {
   CascadeChannel,
   CascadeFallback,
+  CascadeOn,
   CascadePrimary,
   ContentOn,
   FallbackOf,

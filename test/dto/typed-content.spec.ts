@@ -90,14 +90,28 @@ export function fallbacksThatDoNotCompile(): unknown[] {
   ];
 }
 
-export async function sendsThatDoNotCompile(webcom: WebcomService): Promise<unknown[]> {
+export async function sendsThatDoNotCompile(
+  webcom: WebcomService,
+  body: SendCascadeDto,
+): Promise<unknown[]> {
   const imageInSms = { channel: 'sms', text: 'hi', imageUrl: IMAGE } as const;
   const telegram = { channel: 'telegram', text: 'hi' } as const;
+  const sms = { channel: 'sms', text: 'hi' } as const;
+  const viber = { channel: 'viber', text: 'hi' } as const;
   return Promise.all([
     // @ts-expect-error an sms fallback carries text only
     webcom.sendViber({ to: TO, text: 'hi', fallback: imageInSms }),
     // @ts-expect-error a cascade's primary is on viber or sms
     webcom.sendCascade({ to: TO, primary: telegram, fallback: { channel: 'sms', text: 'hi' } }),
+    // A cascade's fallback is what its primary's channel allows: a re-send on it, or content.
+    webcom.sendCascade({ to: TO, primary: viber, fallback: { channel: 'viber' } }),
+    webcom.sendCascade({ to: TO, primary: sms, fallback: { channel: 'viber', imageUrl: IMAGE } }),
+    // @ts-expect-error an sms primary's fallback on viber needs content of its own
+    webcom.sendCascade({ to: TO, primary: sms, fallback: { channel: 'viber' } }),
+    // @ts-expect-error a re-send on the primary's own channel takes no content
+    webcom.sendCascade({ to: TO, primary: viber, fallback: { channel: 'viber', text: 'hi' } }),
+    // A DTO from a request body, whose primary the compiler cannot know, is accepted as it is.
+    webcom.sendCascade(body),
     // @ts-expect-error the voices are 1 to 8
     webcom.sendVoice({ to: TO, text: 'hi', audioUrl: AUDIO, voice: 42 }),
     webcom.sendVoice({ to: TO, text: 'hi', voice: 8 }),
