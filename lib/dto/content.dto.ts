@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsNotEmpty, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, ValidateNested } from 'class-validator';
 import type { ContentChannel } from '../protocol/channels.js';
 import type { Button, ChannelContent } from '../protocol/messages.js';
 import {
@@ -29,8 +29,7 @@ export abstract class RecipientsDto {
 /** A sender name, optional where `options.senders` names one for the channel. */
 export abstract class SenderDto extends RecipientsDto {
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   from?: string;
 }
 
@@ -53,7 +52,6 @@ export class ChannelContentDto implements ChannelContent {
   imageUrl?: string;
 
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   from?: string;
 }

@@ -1,15 +1,7 @@
 import { Transform } from 'class-transformer';
-import {
-  IsEmail,
-  IsIn,
-  IsNotEmpty,
-  IsString,
-  Matches,
-  MinLength,
-  ValidateIf,
-} from 'class-validator';
+import { IsIn, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
 import type { Registration } from '../protocol/encode.js';
-import { IsPhone, normalizePhones } from './rules.js';
+import { IsEmailAddress, IsPhone, IsText, normalizePhones } from './rules.js';
 
 export type RegistrantType = Registration['type'];
 
@@ -22,12 +14,10 @@ export class RegisterDto implements Registration {
   @IsIn(['legal', 'entrepreneur', 'individual'])
   type!: RegistrantType;
 
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   login!: string;
 
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   password!: string;
 
   /** Russian or Latin letters, at least 3; words joined by spaces or hyphens. */
@@ -38,7 +28,7 @@ export class RegisterDto implements Registration {
   })
   name!: string;
 
-  @IsString()
+  @IsText()
   @MinLength(3)
   city!: string;
 
@@ -46,7 +36,7 @@ export class RegisterDto implements Registration {
   @IsPhone()
   phone!: string;
 
-  @IsEmail()
+  @IsEmailAddress()
   email!: string;
 
   @RequiredFor('legal', 'entrepreneur')
@@ -54,12 +44,12 @@ export class RegisterDto implements Registration {
   inn?: string;
 
   @RequiredFor('legal', 'entrepreneur')
-  @IsString()
+  @IsText()
   @MinLength(10)
   legalAddress?: string;
 
   @RequiredFor('legal')
-  @IsString()
+  @IsText()
   @MinLength(5)
   companyName?: string;
 
@@ -68,7 +58,7 @@ export class RegisterDto implements Registration {
   ogrnip?: string;
 
   @RequiredFor('individual')
-  @IsString()
+  @IsText()
   @MinLength(10)
   actualAddress?: string;
 }

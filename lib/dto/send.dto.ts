@@ -6,7 +6,7 @@ import { ButtonDto, ChannelContentDto, RecipientsDto, SenderDto } from './conten
 import {
   IsFallbackFor,
   IsHttpUrl,
-  IsOneVoiceSource,
+  IsVoiceSource,
   IsOptionalText,
   IsPrimaryContent,
   IsRichContent,
@@ -73,7 +73,7 @@ export class SendWhatsappDto extends RichMessageDto {
 }
 
 export class SendVoiceDto extends SenderDto implements OutgoingMessage {
-  @IsOneVoiceSource()
+  @IsVoiceSource()
   @IsOptionalText()
   text?: string;
 
