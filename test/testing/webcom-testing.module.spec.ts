@@ -192,7 +192,7 @@ describe('WebcomTestingModule', () => {
             fallback: { channel: 'viber', text: 'x' },
           }),
       ],
-      ['a status id with a space', (s) => s.getStatus('12 34')],
+      ['a blank status id', (s) => s.getStatus('  ')],
       [
         'a legal entity without its tax number',
         (s) =>
