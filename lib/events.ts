@@ -8,7 +8,8 @@ export interface WebcomSentEvent {
   type: 'sent';
   channel: Channel;
   recipients: number;
-  messages: SentMessage[];
+  /** Ids and prices, without recipients: events carry no phone numbers. */
+  messages: Omit<SentMessage, 'to'>[];
   balance?: number;
   /** Only with the option `includeTextInEvents`. */
   text?: string;

@@ -21,14 +21,14 @@ import {
 } from './dto/send.dto.js';
 import { SecretRedactor } from './errors/redaction.js';
 import {
+  possiblyDelivered,
   WebcomError,
   WebcomPartialSendError,
-  WebcomTransportError,
   WebcomValidationError,
 } from './errors/webcom-errors.js';
 import type { WebcomEvent, WebcomOperation } from './events.js';
 import type { Channel } from './protocol/channels.js';
-import { decodeBalance, decodeSend, decodeStatus } from './protocol/decode.js';
+import { decodeBalance, decodeSend, decodeStatus, matchRecipients } from './protocol/decode.js';
 import {
   credentialParams,
   encodeBalance,
@@ -241,13 +241,15 @@ export class WebcomService implements OnModuleDestroy {
     }
     const outcomes = await mapConcurrently(plans, this.options.concurrency, async (plan) => {
       const response = await this.transport.get(`${this.sendUrl}?${plan.query}`, 'send');
-      const result = decodeSend(response.body);
-      if (!result) throw this.refusal(response);
+      const answer = decodeSend(response.body);
+      if (!answer) throw this.refusal(response);
+      const result = matchRecipients(answer, plan.recipients);
       this.emit({
         type: 'sent',
         channel,
         recipients: plan.recipients.length,
-        messages: result.messages,
+        // Ids and prices only: the event stream carries no phone numbers.
+        messages: answer.messages,
         ...(result.balance === undefined ? {} : { balance: result.balance }),
         ...(this.options.includeTextInEvents && message.text ? { text: message.text } : {}),
       });
@@ -327,7 +329,7 @@ export class WebcomService implements OnModuleDestroy {
       ...(recipients === undefined ? {} : { recipients }),
       error: error.name,
       message: error.message,
-      possiblyDelivered: error instanceof WebcomTransportError && error.possiblyDelivered,
+      possiblyDelivered: possiblyDelivered(error),
     });
     return error;
   }

@@ -61,8 +61,8 @@ describe('WebcomService on the wire', () => {
     });
     expect(result).toEqual({
       messages: [
-        { id: '1000', price: 2.5 },
-        { id: '1001', price: 2.5 },
+        { id: '1000', to: '79991234567', price: 2.5 },
+        { id: '1001', to: '79997654321', price: 2.5 },
       ],
       balance: 100,
     });

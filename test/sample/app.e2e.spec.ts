@@ -77,7 +77,7 @@ describe('the sample application', () => {
         const response = await post(`/messages/${path}`, body).expect(201);
         const [message] = response.body.messages;
         expect(response.body).toEqual({
-          messages: [{ id: expect.any(String), price: expect.any(Number) }],
+          messages: [{ id: expect.any(String), to: DIGITS, price: expect.any(Number) }],
           balance: fake.balanceOf(),
         });
         expect(fake.messages.get(message.id)).toMatchObject({ channel, to: DIGITS });

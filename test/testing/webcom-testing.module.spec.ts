@@ -64,8 +64,8 @@ describe('WebcomTestingModule', () => {
       });
       expect(result).toEqual({
         messages: [
-          { id: '1', price: DEFAULT_PRICES.sms },
-          { id: '2', price: DEFAULT_PRICES.sms },
+          { id: '1', to: '79991234567', price: DEFAULT_PRICES.sms },
+          { id: '2', to: '79997654321', price: DEFAULT_PRICES.sms },
         ],
         balance: 1000 - 2 * DEFAULT_PRICES.sms,
       });
@@ -92,7 +92,9 @@ describe('WebcomTestingModule', () => {
       ]);
       expect(testing.sent[1]).not.toHaveProperty('text');
       expect(testing.sent[1].dto).toMatchObject({ imageUrl: 'https://x.test/a.png' });
-      expect(testing.sent[0].result.messages).toEqual([{ id: '1', price: DEFAULT_PRICES.sms }]);
+      expect(testing.sent[0].result.messages).toEqual([
+        { id: '1', to: '79991234567', price: DEFAULT_PRICES.sms },
+      ]);
     });
 
     it('every channel has its price; a voice IVR call is priced as voice_ivr', async () => {
