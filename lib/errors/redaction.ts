@@ -57,15 +57,94 @@ function valuePattern(value: string): string {
   return [...value].map((char) => `(?:${characterForms(char).join('|')})`).join('');
 }
 
+/** One character in any echo form, matched at a given position. */
+const stickyForms = new Map<string, RegExp>();
+function stickyFormOf(char: string): RegExp {
+  let pattern = stickyForms.get(char);
+  if (!pattern) {
+    pattern = new RegExp(`(?:${characterForms(char).join('|')})`, 'y');
+    stickyForms.set(char, pattern);
+  }
+  return pattern;
+}
+
+/** What an escape cut short looks like: `%D`, `%D0%`, `\u04`, `&#x4`. */
+const CUT_ESCAPE =
+  /^(?:%(?:[0-9a-fA-F]{1,2}(?:%[0-9a-fA-F]{0,2})*)?|\\(?:u[0-9a-fA-F]{0,3})?|&[#a-zA-Z0-9]{0,7})$/;
+
+/** Characters a value must show before its cut-off end is taken for it. */
+const MIN_CUT_PREFIX = 8;
+
+/**
+ * Where a value cut off by the end of `text` starts, or -1: the text ends with its first
+ * characters (at least `MIN_CUT_PREFIX`, or all of them) in any echo form, possibly inside an
+ * escape. A body is shortened before it is scrubbed, so an echo may be cut anywhere.
+ */
+function cutValueStart(text: string, chars: readonly string[]): number {
+  const anchor = Math.min(MIN_CUT_PREFIX, chars.length);
+  const anchorPattern = new RegExp(valuePattern(chars.slice(0, anchor).join('')), 'g');
+  for (const match of text.matchAll(anchorPattern)) {
+    let position = match.index + match[0].length;
+    for (let i = anchor; i < chars.length && position < text.length; i++) {
+      const form = stickyFormOf(chars[i]);
+      form.lastIndex = position;
+      if (!form.test(text)) break;
+      position = form.lastIndex;
+    }
+    if (position === text.length || CUT_ESCAPE.test(text.slice(position))) return match.index;
+  }
+  return -1;
+}
+
 /**
  * A base64 value as a pattern: standard (its padding optional) or URL-safe, each character of
  * it in any echo form (a `+` of base64 may itself come back as `%2B`).
  */
-function base64Patterns(value: string): string[] {
-  const standard = Buffer.from(value, 'utf8').toString('base64').replace(/=+$/, '');
-  const urlSafe = Buffer.from(value, 'utf8').toString('base64url');
-  const padding = `(?:${characterForms('=').join('|')}){0,2}`;
-  return [`${valuePattern(standard)}${padding}`, valuePattern(urlSafe)];
+function base64Forms(value: string): { standard: string; urlSafe: string } {
+  return {
+    standard: Buffer.from(value, 'utf8').toString('base64').replace(/=+$/, ''),
+    urlSafe: Buffer.from(value, 'utf8').toString('base64url'),
+  };
+}
+
+const PADDING = `(?:${characterForms('=').join('|')}){0,2}`;
+
+/** Values and the mask they are replaced with, compiled on first use. */
+class Masking {
+  private compiled?: { pattern: RegExp; values: string[][] } | null;
+
+  constructor(
+    readonly values: readonly string[],
+    readonly mask: string,
+  ) {}
+
+  apply(text: string): string {
+    if (this.compiled === undefined) this.compiled = this.compile();
+    if (!this.compiled) return text;
+    let result = text.replace(this.compiled.pattern, this.mask);
+    for (const chars of this.compiled.values) {
+      const start = cutValueStart(result, chars);
+      if (start >= 0) result = result.slice(0, start) + this.mask;
+    }
+    return result;
+  }
+
+  private compile() {
+    if (this.values.length === 0) return null;
+    // Longest value first, so that a value containing another is removed whole.
+    const values = [...new Set(this.values)].sort((a, b) => b.length - a.length);
+    const patterns = values.flatMap((value) => {
+      const { standard, urlSafe } = base64Forms(value);
+      return [valuePattern(value), `${valuePattern(standard)}${PADDING}`, valuePattern(urlSafe)];
+    });
+    return {
+      pattern: new RegExp(patterns.join('|'), 'g'),
+      values: values.flatMap((value) => {
+        const { standard, urlSafe } = base64Forms(value);
+        return [value, standard, urlSafe].map((form) => [...form]);
+      }),
+    };
+  }
 }
 
 /**
@@ -73,35 +152,42 @@ function base64Patterns(value: string): string[] {
  * string back. The gateway is PHP, so each value is recognised raw and in every form an echo can
  * carry it in (docs/protocol.md §3): percent-encoded in either case, form-encoded, JSON-escaped
  * (`\/`, `\u0451`, `\"`), HTML-escaped (`&amp;`, `&quot;`, `&#39;`, `&#x27;`), base64 and
- * base64url, and mixtures of these.
+ * base64url, and mixtures of these; also when the text ends in the middle of one.
  */
 export class SecretRedactor {
   private readonly values: readonly string[];
-  private pattern?: RegExp | null;
+  private readonly own: Masking;
+  private readonly held = new Set<Masking>();
 
   constructor(
     values: readonly string[],
     private readonly mask = MASK,
   ) {
     this.values = values.filter((value) => typeof value === 'string' && value.length > 0);
+    this.own = new Masking(this.values, mask);
   }
 
-  /** This redactor and more values masked the same way (e.g. a new account's password). */
+  /** A redactor of these values and more, masked the same way. */
   with(values: readonly string[]): SecretRedactor {
     return new SecretRedactor([...this.values, ...values], this.mask);
   }
 
-  redact(text: string): string {
-    // Built on first use: most redactors never see an echo.
-    if (this.pattern === undefined) this.pattern = this.compile();
-    return this.pattern ? text.replace(this.pattern, this.mask) : text;
+  /**
+   * Masks `values` too, until the returned function is called: what one call sent and its echo
+   * must not show (a send's text, a new account's password) while that call is in flight.
+   */
+  hold(values: readonly string[], mask = MASK): () => void {
+    const masking = new Masking(
+      values.filter((value) => typeof value === 'string' && value.length > 0),
+      mask,
+    );
+    this.held.add(masking);
+    return () => this.held.delete(masking);
   }
 
-  private compile(): RegExp | null {
-    if (this.values.length === 0) return null;
-    // Longest value first, so that a value containing another is removed whole.
-    const values = [...new Set(this.values)].sort((a, b) => b.length - a.length);
-    const patterns = values.flatMap((value) => [valuePattern(value), ...base64Patterns(value)]);
-    return new RegExp(patterns.join('|'), 'g');
+  redact(text: string): string {
+    let result = this.own.apply(text);
+    for (const masking of this.held) result = masking.apply(result);
+    return result;
   }
 }

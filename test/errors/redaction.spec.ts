@@ -36,3 +36,47 @@ describe('SecretRedactor', () => {
     );
   });
 });
+
+describe('SecretRedactor: a value cut off where the text ends (a body shortened before scrubbing)', () => {
+  const secret = 'correct horse battery staple';
+  const redactor = new SecretRedactor([secret]);
+
+  it.each([
+    ['raw', secret],
+    ['percent-encoded', encodeURIComponent(secret)],
+    ['form-encoded', new URLSearchParams({ s: secret }).toString().slice(2)],
+    ['cut inside a percent escape', `${encodeURIComponent('correct horse battery')}%2`],
+    ['cut inside a JSON escape', 'correct horse battery\\u00'],
+  ])('masks the %s echo from where it starts', (_, form) => {
+    for (const cut of [12, 20, form.length - 1]) {
+      const text = `page: pwd=${form.slice(0, cut)}`;
+      expect(redactor.redact(text)).toBe('page: pwd=[REDACTED]');
+    }
+  });
+
+  it('leaves a text alone that merely ends like the start of nothing', () => {
+    expect(redactor.redact('page: corr')).toBe('page: corr');
+  });
+});
+
+describe('SecretRedactor.hold: values masked while a call is in flight', () => {
+  it('masks held values with their own mask until released', () => {
+    const redactor = new SecretRedactor(['pw']);
+    const release = redactor.hold(['Привет, ваш код 4821'], '[TEXT]');
+    const echo = `password: pw, text: ${encodeURIComponent('Привет, ваш код 4821')}`;
+    expect(redactor.redact(echo)).toBe('password: [REDACTED], text: [TEXT]');
+    release();
+    expect(redactor.redact(echo)).toBe(
+      `password: [REDACTED], text: ${encodeURIComponent('Привет, ваш код 4821')}`,
+    );
+  });
+
+  it('keeps other holds when one is released', () => {
+    const redactor = new SecretRedactor([]);
+    const first = redactor.hold(['first text']);
+    const second = redactor.hold(['second text']);
+    first();
+    expect(redactor.redact('first text second text')).toBe('first text [REDACTED]');
+    second();
+  });
+});
