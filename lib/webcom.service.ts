@@ -1,13 +1,13 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
-import { Subject, type Observable } from 'rxjs';
+import { Subject, throwError, type Observable } from 'rxjs';
 import {
   getStatuses,
   trackDelivery,
   waitForFinalStatus,
   type TrackOptions,
 } from './tracking/delivery-tracking.js';
-import { assertMessageId, assertSmsParts } from './dto/checks.js';
+import { assertMessageId, assertSmsParts, toMessageIds } from './dto/checks.js';
 import { validateDto } from './dto/validate.js';
 import { RegisterDto } from './dto/register.dto.js';
 import {
@@ -39,7 +39,7 @@ import {
   SEND_PATH,
   type WireParams,
 } from './protocol/encode.js';
-import { cascadeAsSend, type OutgoingMessage } from './protocol/messages.js';
+import { cascadeAsSend, messageTexts, type OutgoingMessage } from './protocol/messages.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from './protocol/query.js';
 import type {
   Balance,
@@ -164,9 +164,12 @@ export class WebcomService implements OnModuleDestroy {
     return status;
   }
 
-  /** Many statuses, at most `concurrency` reads at once, in the order of `ids`. */
-  getStatuses(ids: readonly string[]): Promise<MessageStatus[]> {
-    return getStatuses(this.readStatus, ids, this.options.concurrency);
+  /**
+   * Many statuses, at most `concurrency` reads at once, in the order of `ids`: one id or an
+   * array of ids (a string is one id, never its characters).
+   */
+  async getStatuses(ids: string | readonly string[]): Promise<MessageStatus[]> {
+    return getStatuses(this.readStatus, this.messageIds(ids), this.options.concurrency);
   }
 
   /** Polls with backoff until the message's status is final; rejects on `timeoutMs`. */
@@ -174,9 +177,18 @@ export class WebcomService implements OnModuleDestroy {
     return waitForFinalStatus(this.readStatus, id, options);
   }
 
-  /** Each change of each message's status, completing when all are final. */
-  trackDelivery(ids: readonly string[], options?: TrackOptions): Observable<MessageStatus> {
-    return trackDelivery(this.readStatus, ids, {
+  /** Each change of each message's status, completing when all are final; one id or an array. */
+  trackDelivery(
+    ids: string | readonly string[],
+    options?: TrackOptions,
+  ): Observable<MessageStatus> {
+    let checked: string[];
+    try {
+      checked = this.messageIds(ids);
+    } catch (error) {
+      return throwError(() => error);
+    }
+    return trackDelivery(this.readStatus, checked, {
       concurrency: this.options.concurrency,
       ...options,
     });
@@ -193,10 +205,22 @@ export class WebcomService implements OnModuleDestroy {
   async register(dto: RegisterDto): Promise<RegistrationResult> {
     const registration = this.validate('register', RegisterDto, dto);
     const query = encodeQuery(encodeRegistration(registration, this.options.individualCode));
+    // The new account's password is a secret too: its echo is scrubbed like the credentials'.
+    const release = this.redactor.hold([registration.password]);
     try {
       return await this.transport.get(`${this.registrationUrl}?${query}`, 'send');
     } catch (error) {
       throw this.failed('register', error as WebcomError);
+    } finally {
+      release();
+    }
+  }
+
+  private messageIds(ids: unknown): string[] {
+    try {
+      return toMessageIds(ids);
+    } catch (error) {
+      throw this.failed('status', error as WebcomValidationError);
     }
   }
 
@@ -228,8 +252,23 @@ export class WebcomService implements OnModuleDestroy {
     }
   }
 
-  /** Encodes, splits over as many requests as the URL limit needs, sends, merges in order. */
+  /**
+   * Encodes, splits over as many requests as the URL limit needs, sends, merges in order. Unless
+   * `includeTextInEvents`, the message's texts echoed by a refusal are masked while it runs, so
+   * that no error, `failed` event or log line carries them.
+   */
   private async dispatch(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
+    const release = this.options.includeTextInEvents
+      ? undefined
+      : this.redactor.hold(messageTexts(message), '[TEXT]');
+    try {
+      return await this.dispatchUnmasked(channel, message);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async dispatchUnmasked(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
     let plans: SendRequestPlan[];
     try {
       assertSmsParts(channel, message, this.options.maxSmsSegments);

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { Logger, type LoggerService } from '@nestjs/common';
+import { lastValueFrom, toArray } from 'rxjs';
 import {
   WebcomAmbiguousSendError,
   WebcomPartialSendError,
@@ -8,6 +10,24 @@ import {
   type WebcomModuleOptions,
 } from '../lib/index.js';
 import { RecordingGateway, successAnswer, type Answer } from './support/recording-gateway.js';
+import { expectNoSecret, phpEchoes, renderings } from './support/secret-renderings.js';
+
+/** Captures every log line at every level. */
+class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log = (...m: unknown[]) => this.lines.push(m.map(String).join(' '));
+  error = this.log;
+  warn = this.log;
+  debug = this.log;
+  verbose = this.log;
+  fatal = this.log;
+}
+
+/** Every PHP echo form of `value`, one per line. */
+const echoOf = (value: string) =>
+  phpEchoes(value)
+    .map(([form, echoed]) => `${form}: ${echoed}`)
+    .join('\n');
 
 /**
  * Issue 11 through the public service, on the wire: what a user meets when input is hostile or
@@ -125,6 +145,120 @@ describe('hardening on the wire', () => {
       });
       expect(gateway.last.params.get('text_voice')).toBe('Ваш код 1234');
       expect(gateway.last.params.get('action_voice')).toBe('https://x.example/a.mp3');
+    });
+  });
+
+  describe('status ids: one id or an array of ids', () => {
+    const STATE = () => ({ body: '{"state":"deliver"}' });
+
+    it("getStatuses('12345') reads the one id 12345, not its characters", async () => {
+      gateway.answer = STATE;
+      const statuses = await service.getStatuses('12345');
+      expect(statuses).toEqual([expect.objectContaining({ id: '12345', state: 'deliver' })]);
+      expect(gateway.requests.map((r) => r.params.get('msgid'))).toEqual(['12345']);
+    });
+
+    it.each([
+      ['null', null],
+      ['a number', 12345],
+      ['an array holding null', ['1', null]],
+    ])('getStatuses(%s) is a WebcomValidationError, nothing read', async (_, ids) => {
+      const error = await failure(service.getStatuses(ids as never));
+      expect(error).toBeInstanceOf(WebcomValidationError);
+      expect(gateway.requests).toHaveLength(0);
+    });
+
+    it("trackDelivery('777') tracks message 777", async () => {
+      gateway.answer = () => ({ body: '{"state":"read"}' });
+      const statuses = await lastValueFrom(
+        service.trackDelivery('777', { intervalMs: 10 }).pipe(toArray()),
+      );
+      expect(statuses.map((s) => s.id)).toEqual(['777']);
+      expect(gateway.requests.map((r) => r.params.get('msgid'))).toEqual(['777']);
+    });
+
+    it('trackDelivery(null) errors with a WebcomValidationError, nothing read', async () => {
+      const error = await failure(lastValueFrom(service.trackDelivery(null as never)));
+      expect(error).toBeInstanceOf(WebcomValidationError);
+      expect(gateway.requests).toHaveLength(0);
+    });
+  });
+
+  describe('secrets and private data in echoes', () => {
+    let logger: CapturingLogger;
+    beforeEach(() => {
+      logger = new CapturingLogger();
+      Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose', 'fatal']);
+      Logger.overrideLogger(logger);
+    });
+    afterEach(() => Logger.overrideLogger(['error']));
+
+    const PASSWORD = 'n3w \'acc"ount/пароль&';
+    const registration = {
+      type: 'individual' as const,
+      login: 'newuser',
+      password: PASSWORD,
+      name: 'Ivan',
+      city: 'Moscow',
+      phone: '79991234567',
+      email: 'a@example.com',
+      actualAddress: 'Moscow, Tverskaya 7',
+    };
+
+    it.each([500, 502])(
+      "the new account's password echoed by the registration page (HTTP %i) reaches no error, event or log",
+      async (status) => {
+        gateway.answer = () => ({ status, body: echoOf(PASSWORD).slice(0, 900) });
+        const error = await failure(service.register(registration));
+        expect(error).toMatchObject({ name: 'WebcomApiError', status });
+        expectNoSecret(renderings(error), PASSWORD);
+        expectNoSecret([JSON.stringify(events)], PASSWORD);
+        expectNoSecret(logger.lines, PASSWORD);
+      },
+    );
+
+    const TEXT = 'Ваш код 4821, Иван & "друзья"/';
+
+    it.each([200, 400, 500])(
+      'message text echoed in a refusal (HTTP %i) reaches neither the failed event nor the log',
+      async (status) => {
+        gateway.answer = () => ({ status, body: `error: ${echoOf(TEXT)}`.slice(0, 900) });
+        const error = await failure(service.sendSms({ to: '79991234567', text: TEXT }));
+        expect(error).toMatchObject({ name: 'WebcomApiError' });
+        const failed = events.filter((e) => e.type === 'failed');
+        expect(failed).toHaveLength(1);
+        expectNoSecret([JSON.stringify(failed)], TEXT);
+        expectNoSecret(logger.lines, TEXT);
+      },
+    );
+
+    it('a fallback text and a button text are private too', async () => {
+      const fallbackText = 'Запасной текст для Ивана';
+      gateway.answer = () => ({
+        status: 400,
+        body: `${encodeURIComponent(fallbackText)} ${JSON.stringify('Open the offer')}`,
+      });
+      await failure(
+        service.sendViber({
+          to: '79991234567',
+          text: 'hi',
+          button: { text: 'Open the offer', url: 'https://x.example' },
+          fallback: { channel: 'sms', text: fallbackText },
+        }),
+      );
+      const rendered = JSON.stringify(events);
+      expectNoSecret([rendered], fallbackText);
+      expectNoSecret([rendered], 'Open the offer');
+    });
+
+    it('with includeTextInEvents the failed event may carry the echoed text', async () => {
+      service.onModuleDestroy();
+      service = create({ includeTextInEvents: true });
+      gateway.answer = () => ({ status: 400, body: `error: ${TEXT}` });
+      await failure(service.sendSms({ to: '79991234567', text: TEXT }));
+      expect(events.find((e) => e.type === 'failed')).toMatchObject({
+        message: expect.stringContaining(TEXT),
+      });
     });
   });
 

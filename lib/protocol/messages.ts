@@ -53,3 +53,10 @@ export function cascadeAsSend(cascade: Cascade): [Channel, OutgoingMessage] {
     { ...content, to: cascade.to, validUntil: cascade.validUntil, fallback: cascade.fallback },
   ];
 }
+
+/** The texts a message carries (its own, its button's, its fallback's): personal data. */
+export function messageTexts(message: OutgoingMessage): string[] {
+  const texts = [message.text, message.button?.text, message.fallback?.text];
+  texts.push(message.fallback?.button?.text);
+  return texts.filter((text): text is string => typeof text === 'string' && text !== '');
+}
