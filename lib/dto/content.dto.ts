@@ -21,6 +21,15 @@ export class ButtonDto implements Button {
 
 /** Recipients of every send: what people type, sent as international digits. */
 export abstract class RecipientsDto {
+  /**
+   * One phone number, or an array of them. Each string is exactly one number as a person types
+   * it (`+7 (999) 123-45-67`, `8 999 123 45 67`, `79991234567`); text around it, an extension
+   * or several numbers in one string (`79991234567;79997654321`) are refused, naming the entry.
+   *
+   * Numbers that are the same after normalisation get one message (and one charge): the
+   * result's `messages` hold one entry per distinct number, in the order first given, each
+   * with its `to`.
+   */
   @Transform(({ value }) => normalizePhones(value))
   @IsPhoneList()
   to!: string | string[];

@@ -17,6 +17,7 @@ export interface ChannelContent {
 
 /** Every field any send can carry; each channel's table says which of them it uses. */
 export interface OutgoingMessage {
+  /** One number or several; a number given twice gets one message (see `RecipientsDto.to`). */
   to: string | string[];
   from?: string;
   text?: string;
