@@ -19,7 +19,7 @@ import {
   SendVoiceDto,
   SendWhatsappDto,
 } from './dto/send.dto.js';
-import { SecretRedactor } from './errors/redaction.js';
+import { maskingEchoes, SecretRedactor } from './errors/redaction.js';
 import {
   possiblyDelivered,
   WebcomError,
@@ -205,14 +205,13 @@ export class WebcomService implements OnModuleDestroy {
   async register(dto: RegisterDto): Promise<RegistrationResult> {
     const registration = this.validate('register', RegisterDto, dto);
     const query = encodeQuery(encodeRegistration(registration, this.options.individualCode));
-    // The new account's password is a secret too: its echo is scrubbed like the credentials'.
-    const release = this.redactor.hold([registration.password]);
     try {
-      return await this.transport.get(`${this.registrationUrl}?${query}`, 'send');
+      // The new account's password is a secret too: its echo is scrubbed like the credentials'.
+      return await maskingEchoes([registration.password], '[REDACTED]', () =>
+        this.transport.get(`${this.registrationUrl}?${query}`, 'send'),
+      );
     } catch (error) {
       throw this.failed('register', error as WebcomError);
-    } finally {
-      release();
     }
   }
 
@@ -258,14 +257,10 @@ export class WebcomService implements OnModuleDestroy {
    * that no error, `failed` event or log line carries them.
    */
   private async dispatch(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
-    const release = this.options.includeTextInEvents
-      ? undefined
-      : this.redactor.hold(messageTexts(message), '[TEXT]');
-    try {
-      return await this.dispatchUnmasked(channel, message);
-    } finally {
-      release?.();
-    }
+    if (this.options.includeTextInEvents) return this.dispatchUnmasked(channel, message);
+    return maskingEchoes(messageTexts(message), '[TEXT]', () =>
+      this.dispatchUnmasked(channel, message),
+    );
   }
 
   private async dispatchUnmasked(channel: Channel, message: OutgoingMessage): Promise<SendResult> {

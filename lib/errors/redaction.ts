@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 const MASK = '[REDACTED]';
 
 const escapeRegExp = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
@@ -80,9 +82,7 @@ const MIN_CUT_PREFIX = 8;
  * characters (at least `MIN_CUT_PREFIX`, or all of them) in any echo form, possibly inside an
  * escape. A body is shortened before it is scrubbed, so an echo may be cut anywhere.
  */
-function cutValueStart(text: string, chars: readonly string[]): number {
-  const anchor = Math.min(MIN_CUT_PREFIX, chars.length);
-  const anchorPattern = new RegExp(valuePattern(chars.slice(0, anchor).join('')), 'g');
+function cutValueStart(text: string, { chars, anchor, anchorPattern }: CutMatcher): number {
   for (const match of text.matchAll(anchorPattern)) {
     let position = match.index + match[0].length;
     for (let i = anchor; i < chars.length && position < text.length; i++) {
@@ -109,9 +109,26 @@ function base64Forms(value: string): { standard: string; urlSafe: string } {
 
 const PADDING = `(?:${characterForms('=').join('|')}){0,2}`;
 
+/** A value's characters, and a pattern of its first ones, to find it cut off by the end. */
+interface CutMatcher {
+  chars: string[];
+  anchor: number;
+  anchorPattern: RegExp;
+}
+
+function cutMatcher(value: string): CutMatcher {
+  const chars = [...value];
+  const anchor = Math.min(MIN_CUT_PREFIX, chars.length);
+  return {
+    chars,
+    anchor,
+    anchorPattern: new RegExp(valuePattern(chars.slice(0, anchor).join('')), 'g'),
+  };
+}
+
 /** Values and the mask they are replaced with, compiled on first use. */
 class Masking {
-  private compiled?: { pattern: RegExp; values: string[][] } | null;
+  private compiled?: { pattern: RegExp; cut: CutMatcher[] } | null;
 
   constructor(
     readonly values: readonly string[],
@@ -122,8 +139,8 @@ class Masking {
     if (this.compiled === undefined) this.compiled = this.compile();
     if (!this.compiled) return text;
     let result = text.replace(this.compiled.pattern, this.mask);
-    for (const chars of this.compiled.values) {
-      const start = cutValueStart(result, chars);
+    for (const matcher of this.compiled.cut) {
+      const start = cutValueStart(result, matcher);
       if (start >= 0) result = result.slice(0, start) + this.mask;
     }
     return result;
@@ -139,9 +156,9 @@ class Masking {
     });
     return {
       pattern: new RegExp(patterns.join('|'), 'g'),
-      values: values.flatMap((value) => {
+      cut: values.flatMap((value) => {
         const { standard, urlSafe } = base64Forms(value);
-        return [value, standard, urlSafe].map((form) => [...form]);
+        return [value, standard, urlSafe].map(cutMatcher);
       }),
     };
   }
@@ -154,10 +171,25 @@ class Masking {
  * (`\/`, `\u0451`, `\"`), HTML-escaped (`&amp;`, `&quot;`, `&#39;`, `&#x27;`), base64 and
  * base64url, and mixtures of these; also when the text ends in the middle of one.
  */
+/** The values of the calls in progress in this async context, see `maskingEchoes`. */
+const callValues = new AsyncLocalStorage<readonly Masking[]>();
+
+/**
+ * Runs `run` with `values` masked as `mask` by every `SecretRedactor`, in all that `run` does
+ * and awaits, and only there: what one call sent and its echo must not show (a send's text,
+ * a new account's password), without the cost reaching the calls beside it.
+ */
+export function maskingEchoes<T>(values: readonly string[], mask: string, run: () => T): T {
+  const masking = new Masking(
+    values.filter((value) => typeof value === 'string' && value.length > 0),
+    mask,
+  );
+  return callValues.run([...(callValues.getStore() ?? []), masking], run);
+}
+
 export class SecretRedactor {
   private readonly values: readonly string[];
   private readonly own: Masking;
-  private readonly held = new Set<Masking>();
 
   constructor(
     values: readonly string[],
@@ -172,22 +204,10 @@ export class SecretRedactor {
     return new SecretRedactor([...this.values, ...values], this.mask);
   }
 
-  /**
-   * Masks `values` too, until the returned function is called: what one call sent and its echo
-   * must not show (a send's text, a new account's password) while that call is in flight.
-   */
-  hold(values: readonly string[], mask = MASK): () => void {
-    const masking = new Masking(
-      values.filter((value) => typeof value === 'string' && value.length > 0),
-      mask,
-    );
-    this.held.add(masking);
-    return () => this.held.delete(masking);
-  }
-
+  /** `text` without the redactor's values, nor those of the calls `maskingEchoes` runs. */
   redact(text: string): string {
     let result = this.own.apply(text);
-    for (const masking of this.held) result = masking.apply(result);
+    for (const masking of callValues.getStore() ?? []) result = masking.apply(result);
     return result;
   }
 }

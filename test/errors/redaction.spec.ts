@@ -1,4 +1,4 @@
-import { SecretRedactor } from '../../lib/errors/redaction.js';
+import { maskingEchoes, SecretRedactor } from '../../lib/errors/redaction.js';
 import { phpEchoes } from '../support/secret-renderings.js';
 
 const SECRET = `p@ss/w0rd&"quote'ё =+x%`;
@@ -59,24 +59,40 @@ describe('SecretRedactor: a value cut off where the text ends (a body shortened 
   });
 });
 
-describe('SecretRedactor.hold: values masked while a call is in flight', () => {
-  it('masks held values with their own mask until released', () => {
+describe('maskingEchoes: the values of one call, masked in what it runs', () => {
+  const TEXT = 'Привет, ваш код 4821';
+  const echo = `password: pw, text: ${encodeURIComponent(TEXT)}`;
+
+  it('masks them with their own mask inside the call, and not outside it', async () => {
     const redactor = new SecretRedactor(['pw']);
-    const release = redactor.hold(['Привет, ваш код 4821'], '[TEXT]');
-    const echo = `password: pw, text: ${encodeURIComponent('Привет, ваш код 4821')}`;
-    expect(redactor.redact(echo)).toBe('password: [REDACTED], text: [TEXT]');
-    release();
-    expect(redactor.redact(echo)).toBe(
-      `password: [REDACTED], text: ${encodeURIComponent('Привет, ваш код 4821')}`,
-    );
+    const inside = await maskingEchoes([TEXT], '[TEXT]', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return redactor.redact(echo);
+    });
+    expect(inside).toBe('password: [REDACTED], text: [TEXT]');
+    expect(redactor.redact(echo)).toBe(`password: [REDACTED], text: ${encodeURIComponent(TEXT)}`);
   });
 
-  it('keeps other holds when one is released', () => {
+  it('reaches every redactor, but not the calls running beside it', async () => {
+    const transport = new SecretRedactor([]);
+    const [mine, other] = await Promise.all([
+      maskingEchoes(['first text'], '[TEXT]', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return transport.redact('first text second text');
+      }),
+      maskingEchoes(['second text'], '[TEXT]', () =>
+        Promise.resolve(transport.redact('first text second text')),
+      ),
+    ]);
+    expect(mine).toBe('[TEXT] second text');
+    expect(other).toBe('first text [TEXT]');
+  });
+
+  it("nests: an inner call masks its values and the outer call's", () => {
     const redactor = new SecretRedactor([]);
-    const first = redactor.hold(['first text']);
-    const second = redactor.hold(['second text']);
-    first();
-    expect(redactor.redact('first text second text')).toBe('first text [REDACTED]');
-    second();
+    const result = maskingEchoes(['outer'], '[A]', () =>
+      maskingEchoes(['inner'], '[B]', () => redactor.redact('outer inner')),
+    );
+    expect(result).toBe('[A] [B]');
   });
 });
