@@ -6,6 +6,7 @@ import {
   WebcomPartialSendError,
   WebcomService,
   WebcomValidationError,
+  webcomErrorResponse,
   type WebcomEvent,
   type WebcomModuleOptions,
 } from '../lib/index.js';
@@ -347,6 +348,17 @@ describe('hardening on the wire', () => {
       expect(events.filter((e) => e.type === 'failed')).toEqual([
         expect.objectContaining({ error: 'WebcomAmbiguousSendError', possiblyDelivered: true }),
       ]);
+    });
+
+    it('over HTTP, WebcomExceptionFilter answers an ambiguous acceptance 502, possibly delivered, with its ids', () => {
+      const body = webcomErrorResponse(new WebcomAmbiguousSendError([{ id: '5', price: 1 }], 2));
+      expect(body).toEqual({
+        statusCode: 502,
+        error: 'WebcomAmbiguousSendError',
+        message: expect.stringMatching(/may have been delivered/),
+        possiblyDelivered: true,
+        messages: [{ id: '5', price: 1 }],
+      });
     });
 
     it('a balance of 400 digits is refused', async () => {
