@@ -98,6 +98,7 @@ export class WebcomTransportError extends WebcomError {
  * one means the gateway refused, and nothing was sent (docs/protocol.md §3, D12).
  */
 export class WebcomAmbiguousSendError extends WebcomError {
+  /** Always true: the gateway accepted the request, so its messages may have gone out. */
   readonly possiblyDelivered = true;
 
   constructor(
