@@ -13,7 +13,7 @@ import { ButtonDto, channelContentAt, RecipientsDto, SenderDto } from './content
 import {
   IsContentObject,
   IsHttpUrl,
-  IsOneVoiceSource,
+  IsVoiceSource,
   IsOptionalText,
   IsRichContent,
   IsText,
@@ -117,7 +117,7 @@ export class SendWhatsappDto extends RichMessageDto {
  */
 export class SendVoiceDto extends SenderDto implements OutgoingMessage {
   /** Text the call speaks (wire `text_voice`). */
-  @IsOneVoiceSource()
+  @IsVoiceSource()
   @IsOptionalText()
   text?: string;
 
