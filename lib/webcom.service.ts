@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import { Subject, type Observable } from 'rxjs';
 import {
@@ -78,7 +78,7 @@ const LOGGABLE_PARAMS = new Set([
  * object is fine), so bad input never reaches the network.
  */
 @Injectable()
-export class WebcomService implements OnModuleDestroy {
+export class WebcomService implements OnApplicationShutdown {
   private readonly options: ResolvedWebcomOptions;
   private readonly transport: GatewayTransport;
   private readonly redactor: SecretRedactor;
@@ -202,7 +202,11 @@ export class WebcomService implements OnModuleDestroy {
 
   private readonly readStatus = (id: string) => this.getStatus(id);
 
-  onModuleDestroy(): void {
+  /**
+   * Closes the HTTP agents in Nest's last shutdown phase, after every module's `onModuleDestroy`:
+   * whatever still sends then (the queue's jobs in flight) finishes first, in any module order.
+   */
+  onApplicationShutdown(): void {
     this.transport.close();
     this.events.complete();
   }
