@@ -37,7 +37,7 @@ describe('extensions through the public API, against the emulator', () => {
     });
   });
   afterAll(async () => {
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
     await fake.stop();
   });
 
@@ -186,7 +186,7 @@ describe('extensions through the public API, against the emulator', () => {
       const sent = firstValueFrom(verbose.events$);
       await verbose.sendSms({ to: '79991234567', text: 'audit me' });
       await expect(sent).resolves.toMatchObject({ type: 'sent', text: 'audit me' });
-      verbose.onModuleDestroy();
+      verbose.onApplicationShutdown();
     });
   });
 

@@ -69,7 +69,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     expect(error).toBeInstanceOf(WebcomApiError);
     expect((error as WebcomApiError).body).toContain('Denied');
     expectNoSecret(renderings(error), secret);
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 
   it('in a WebcomTransportError from a refused connection', async () => {
@@ -79,7 +79,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     expect(error).toBeInstanceOf(WebcomTransportError);
     expect(error).toMatchObject({ code: 'ECONNREFUSED', possiblyDelivered: false });
     expectNoSecret(renderings(error), secret);
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 
   it('in a WebcomTransportError from a timeout', async () => {
@@ -87,7 +87,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     const error = await webcom.getBalance().catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'WebcomTransportError', code: 'ETIMEDOUT' });
     expectNoSecret(renderings(error), secret);
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 
   it('in a WebcomPartialSendError and the errors it holds', async () => {
@@ -102,7 +102,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     expectNoSecret(renderings(error), secret);
     for (const failure of (error as WebcomPartialSendError).failed)
       expectNoSecret(renderings(failure.error), secret);
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 
   it('in a WebcomValidationError of the options', () => {
@@ -124,7 +124,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     await webcom.sendSms({ to: '79991234567', text: 'private text' });
     expect(logger.lines.join('\n')).toContain('sendsms.php');
     expect(logger.lines.join('\n')).not.toContain('private text');
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 });
 

@@ -1,5 +1,5 @@
 import '../support/quiet-logs.js';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebcomModule } from '../../lib/index.js';
@@ -9,7 +9,10 @@ import { describeWithRedis, isolatedQueue, REDIS_URL, removeQueueKeys } from './
 
 const CREDENTIALS = { user: 'shop', password: 'pw' };
 
-type Arrangement = (webcom: DynamicModule, queue: DynamicModule) => unknown[];
+type Arrangement = (
+  webcom: DynamicModule,
+  queue: DynamicModule,
+) => NonNullable<ModuleMetadata['imports']>;
 
 /** Where the app puts the two modules: Nest destroys modules in an order that follows this. */
 const ARRANGEMENTS: [string, Arrangement][] = [

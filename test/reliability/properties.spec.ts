@@ -132,7 +132,7 @@ describe('properties', () => {
       ),
       { numRuns: 300 },
     );
-    service.onModuleDestroy();
+    service.onApplicationShutdown();
   });
 
   it('any text arrives byte for byte', async () => {
@@ -170,7 +170,7 @@ describe('properties', () => {
       }),
       { numRuns: 200 },
     );
-    service.onModuleDestroy();
+    service.onApplicationShutdown();
   });
 
   it('text that cannot be encoded (a lone surrogate) is refused before any request', async () => {
@@ -185,7 +185,7 @@ describe('properties', () => {
         expect(gateway.requests).toHaveLength(0);
       }),
     );
-    service.onModuleDestroy();
+    service.onApplicationShutdown();
   });
 
   it('any secret, in any failure, appears in no rendering of the error', async () => {
@@ -213,7 +213,7 @@ describe('properties', () => {
         const error = await (
           kind === 'echo-500-split' ? service.sendSms({ to, text: 'x' }) : service.getBalance()
         ).catch((e: unknown) => e);
-        service.onModuleDestroy();
+        service.onApplicationShutdown();
         expect(error).toBeInstanceOf(Error);
         expectNoSecret(renderings(error), password);
       }),
@@ -241,7 +241,7 @@ describe('properties', () => {
           const to = Array.from({ length: count }, (_, i) => `7${String(9_000_000_000 + i * 7)}`);
           const service = create({ maxUrlLength, concurrency });
           const result = await service.sendSms({ to, text: 'hello' });
-          service.onModuleDestroy();
+          service.onApplicationShutdown();
           for (const request of gateway.requests) {
             expect(prefixLength + request.rawUrl.length).toBeLessThanOrEqual(maxUrlLength);
           }
