@@ -5,9 +5,11 @@ import {
   WebcomService,
   WebcomValidationError,
   tokenHash,
+  type SendSmsDto,
   type WebcomModuleOptions,
 } from '../lib/index.js';
 import { RecordingGateway, successAnswer } from './support/recording-gateway.js';
+import { invalid } from './support/thrown.js';
 
 describe('WebcomService on the wire', () => {
   let gateway: RecordingGateway;
@@ -232,7 +234,9 @@ describe('WebcomService on the wire', () => {
   });
 
   it('register goes to the registration path without credentials and returns the answer', async () => {
-    gateway.answer = () => ({ body: '<html>ok</html>' });
+    gateway.answer = () => ({
+      body: '<html><head><title>Reg</title></head><body><p>Registration &amp; welcome</p></body></html>',
+    });
     const result = await service.register({
       type: 'individual',
       login: 'newbie',
@@ -243,7 +247,7 @@ describe('WebcomService on the wire', () => {
       email: 'ivan@example.com',
       actualAddress: 'Tverskaya 1, flat 2',
     });
-    expect(result).toEqual({ status: 200, body: '<html>ok</html>' });
+    expect(result).toEqual({ accepted: true, status: 200, message: 'Registration & welcome' });
     expect(gateway.last.path).toBe('/ru/reg/registration.html');
     expect(Object.fromEntries(gateway.last.params)).toEqual({
       registration: '1',
@@ -256,6 +260,47 @@ describe('WebcomService on the wire', () => {
       e_mail: 'ivan@example.com',
       address_facto: 'Tverskaya 1, flat 2',
     });
+  });
+
+  it('a refused registration (HTTP 4xx) resolves not accepted, with the page text and no secret', async () => {
+    gateway.answer = ({ params }) => ({
+      status: 400,
+      body:
+        `<html><body><ul><li>login: taken</li>` +
+        `<li>echo ${params.get('password')} ${encodeURIComponent(params.get('password')!)}</li>` +
+        `<li>${params.get('pwd') ?? 'p@ss&word=1'}</li></ul></body></html>`,
+    });
+    const result = await service.register({
+      type: 'individual',
+      login: 'taken',
+      password: 'N3w&Secret',
+      name: 'Ann Lee',
+      city: 'Kazan',
+      phone: '79991234567',
+      email: 'a@example.com',
+      actualAddress: 'Baumana 10, 1',
+    });
+    expect(result).toEqual({
+      accepted: false,
+      status: 400,
+      message: 'login: taken echo [REDACTED] [REDACTED] [REDACTED]',
+    });
+  });
+
+  it('a registration page that fails with 5xx still throws: it may have been processed', async () => {
+    gateway.answer = () => ({ status: 502, body: 'bad gateway' });
+    await expect(
+      service.register({
+        type: 'individual',
+        login: 'a',
+        password: 'b',
+        name: 'Ann Lee',
+        city: 'Kazan',
+        phone: '79991234567',
+        email: 'a@example.com',
+        actualAddress: 'Baumana 10, 1',
+      }),
+    ).rejects.toBeInstanceOf(WebcomApiError);
   });
 
   it('the individual code of registration can be overridden in the options (D5)', async () => {
@@ -288,8 +333,12 @@ describe('WebcomService on the wire', () => {
   });
 
   describe('refuses invalid input before any request', () => {
-    const invalid: [string, () => Promise<unknown>, string][] = [
-      ['an SMS without text', () => service.sendSms({ to: '79991234567' } as never), 'text'],
+    const invalidInputs: [string, () => Promise<unknown>, string][] = [
+      [
+        'an SMS without text',
+        () => service.sendSms(invalid<SendSmsDto>({ to: '79991234567' })),
+        'text',
+      ],
       ['a number that is not one', () => service.sendSms({ to: 'call me', text: 'x' }), 'to'],
       [
         'a Viber button without text',
@@ -369,7 +418,7 @@ describe('WebcomService on the wire', () => {
         'inn',
       ],
     ];
-    it.each(invalid)('%s', async (_, call, field) => {
+    it.each(invalidInputs)('%s', async (_, call, field) => {
       const error = await call().then(
         () => undefined,
         (e: unknown) => e,
