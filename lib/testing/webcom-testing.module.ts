@@ -46,7 +46,7 @@ export class WebcomTestingModule {
       baseUrl: 'http://127.0.0.1:9',
     };
     // The real module's checks, now, so that forRoot refuses what WebcomModule.forRoot would.
-    resolveOptions(serviceOptions);
+    resolveOptions(serviceOptions, name);
     const service = webcomServiceProvider(name);
     const controllerToken = getWebcomTestingControllerToken(name);
     const gatewayToken = Symbol(`SimulatedGateway:${name ?? 'default'}`);
