@@ -11,7 +11,9 @@ import {
   validateOptions,
 } from './options/validate-options.js';
 
+/** An account's options: `WebcomModule.forRoot(options)`, or what `forRootAsync` resolves. */
 export interface WebcomModuleOptions {
+  /** How the account signs in: `{ user, password }`, `{ token }` or `{ user, tokenHash }`. */
   credentials: Credentials;
   /**
    * Default 'https://my3.webcom.mobi'; `sendsms.php` and the registration path hang off it.
@@ -46,6 +48,7 @@ export interface ResolvedWebcomOptions extends Required<
   maxSmsSegments?: number;
 }
 
+/** The real gateway's address, the default `baseUrl`. */
 export const WEBCOM_DEFAULT_BASE_URL = 'https://my3.webcom.mobi';
 
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;

@@ -90,13 +90,14 @@ export class WebcomService implements OnApplicationShutdown {
   }
 
   /**
-   * The primary channel's content, falling back to the other channel's (docs/protocol.md §1.5);
+   * The primary channel's content, falling back to the other channel's (docs/protocol.md §2);
    * `send('cascade', dto)`.
    */
   sendCascade(dto: SendCascadeDto): Promise<SendResult> {
     return this.send('cascade', dto);
   }
 
+  /** The delivery state of message `id` (an id from `SendResult.messages`), read once. */
   getStatus(id: string): Promise<MessageStatus> {
     return this.account.tracker.getStatus(id);
   }
@@ -116,6 +117,7 @@ export class WebcomService implements OnApplicationShutdown {
     return this.account.tracker.trackDelivery(ids, options);
   }
 
+  /** What is left on the account, and its currency when the gateway says. */
   getBalance(): Promise<Balance> {
     return this.account.events.reporting('balance', () => this.account.gateway.balance());
   }
@@ -129,8 +131,9 @@ export class WebcomService implements OnApplicationShutdown {
   }
 
   /**
-   * Closes the HTTP agents in Nest's last shutdown phase, after every module's `onModuleDestroy`:
-   * whatever still sends then (the queue's jobs in flight) finishes first, in any module order.
+   * Nest's last shutdown hook: closes the HTTP connections and completes `events$`. It runs after
+   * every module's `onModuleDestroy`, so whatever still sends then (the queue's jobs in flight)
+   * finishes first, in any module order.
    */
   onApplicationShutdown(): void {
     this.account.gateway.close();

@@ -6,6 +6,7 @@ import { getWebcomToken } from '../get-webcom-token.util.js';
 import type { WebcomService } from '../webcom.service.js';
 import { withTimeout } from '../util/with-timeout.js';
 
+/** What `WebcomHealthIndicator.isHealthy` checks against. */
 export interface WebcomHealthOptions {
   /** Below this balance the indicator is `down`. */
   minBalance?: number;
@@ -61,6 +62,10 @@ export class WebcomHealthIndicator {
     private readonly moduleRef: ModuleRef,
   ) {}
 
+  /**
+   * Reads the account's balance: `up` with `balance` (and `currency`) in the details, `degraded`
+   * below `warnBalance`, `down` below `minBalance` or when the balance cannot be read in time.
+   */
   async isHealthy<const Key extends string = 'webcom'>(
     key: Key = 'webcom' as Key,
     options: WebcomHealthOptions = {},

@@ -17,6 +17,7 @@ export const WEBCOM_DEFAULT_QUEUE_NAME = 'webcom';
  * `durationMs` ever holds more than `max`.
  */
 export interface WebcomRateLimit {
+  /** Gateway requests at most per `durationMs`, across the fleet. */
   max: number;
   /** Default 1000: `max` is then requests per second. */
   durationMs?: number;
@@ -34,6 +35,7 @@ export type WebcomWorkerTuning = Omit<
   | 'removeOnFail'
 >;
 
+/** The queue's options: `WebcomQueueModule.forRoot(options)`, or what `forRootAsync` resolves. */
 export interface WebcomQueueModuleOptions {
   /**
    * The Redis server: `{ url: 'redis://…' }`, `{ host, port, username, password, tls, db }`, or a
@@ -80,6 +82,7 @@ export interface WebcomQueueModuleOptions {
    * until an operator removes them.
    */
   removeOnComplete?: JobsOptions['removeOnComplete'];
+  /** How long failed jobs are kept, as BullMQ's `removeOnFail`. Default: until removed. */
   removeOnFail?: JobsOptions['removeOnFail'];
   /** Further BullMQ worker settings, such as `lockDuration` and `stalledInterval`. */
   workerOptions?: WebcomWorkerTuning;
@@ -89,6 +92,7 @@ export interface WebcomQueueModuleOptions {
 export interface WebcomQueueModuleExtras {
   /** The BullMQ queue's name; also names the `WebcomQueue` provider. Default `'webcom'`. */
   queueName?: string;
+  /** Makes the module global, so other modules inject the queue without importing it. */
   isGlobal?: boolean;
   /**
    * The `configKey` of the app's `BullModule.forRoot(configKey, …)` whose connection the queue

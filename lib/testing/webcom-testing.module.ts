@@ -29,6 +29,11 @@ export function getWebcomTestingControllerToken(
  */
 @Module({})
 export class WebcomTestingModule {
+  /**
+   * The testing module of one account: provides `WebcomService` (and, for `name`, its
+   * `@InjectWebcom(name)` token) and the account's `WebcomTestingController`, with no network.
+   * Throws `WebcomValidationError` for options `WebcomModule.forRoot` would refuse.
+   */
   static forRoot(options: WebcomTestingModuleOptions = {}): DynamicModule {
     const {
       name,

@@ -52,6 +52,7 @@ export class WebcomTrackingTimeoutError extends WebcomError {
   constructor(
     /** The message still unfinished; with several, the first of them in the order given. */
     readonly id: string,
+    /** The time that was allowed, in milliseconds. */
     readonly timeoutMs: number,
     /** Its last status read, if any read succeeded. */
     readonly lastStatus?: MessageStatus,
