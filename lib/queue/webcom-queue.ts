@@ -127,13 +127,17 @@ function jobIdOf(idempotencyKey: string, part: number): string {
  */
 export class WebcomQueue {
   /**
-   * @param queue The BullMQ queue underneath, registered with `BullModule.registerQueueAsync`
-   * (which closes it at application shutdown), also injectable with `@InjectQueue(queueName)`.
+   * The BullMQ queue underneath, registered with `BullModule.registerQueueAsync` (which closes
+   * it at application shutdown); also injectable with `@InjectQueue(queueName)`.
    */
+  readonly queue: Queue<WebcomJobData, SendResult>;
+
+  /** Built by `WebcomQueueModule` on the queue it registered. */
   constructor(
-    readonly queue: Queue<WebcomJobData, SendResult>,
+    queue: Queue<WebcomJobData, SendResult>,
     private readonly options: ResolvedWebcomQueueOptions,
   ) {
+    this.queue = queue;
     const logger = new Logger(`WebcomQueue:${options.queueName}`);
     queue.on('error', (error) => logger.error(`queue: ${error.message}`));
   }
