@@ -88,7 +88,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
         expect(error).toBeInstanceOf(WebcomApiError);
         expectNoSecret(renderings(error), secret);
       }
-      webcom.onModuleDestroy();
+      webcom.onApplicationShutdown();
     },
   );
 
