@@ -82,7 +82,9 @@ describeWithRedis('WebcomQueue at app.close()', () => {
       expect(job).toMatchObject({ state: 'completed', attemptsMade: 1 });
       expect(job!.failure).toBeUndefined();
       expect(job!.result!.messages).toEqual(
-        [...fake.messages.values()].map((m) => ({ id: m.id, price: m.price })),
+        [...fake.messages.values()].map((m) =>
+          expect.objectContaining({ id: m.id, price: m.price, to: '79990000001' }),
+        ),
       );
       expect(fake.requests.filter((r) => r.operation === 'send')).toHaveLength(1);
     },
