@@ -1,4 +1,4 @@
-import type { OnModuleDestroy } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { CHANNEL_REGISTRY, sendKindEntry, type DtoOf, type SendKind } from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
@@ -26,7 +26,7 @@ import type { WebcomModuleOptions } from './webcom-options.js';
  * reported on `events$`. The work is done by the account's units (`WebcomModule` provides each
  * under `getWebcomProviderToken`); this class is their facade.
  */
-export class WebcomService implements OnModuleDestroy {
+export class WebcomService implements OnApplicationShutdown {
   private readonly account: WebcomAccount;
 
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
@@ -138,8 +138,12 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.registration.register(dto);
   }
 
-  /** Nest's shutdown hook: closes the HTTP connections and completes `events$`. */
-  onModuleDestroy(): void {
+  /**
+   * Nest's last shutdown hook: closes the HTTP connections and completes `events$`. It runs after
+   * every module's `onModuleDestroy`, so whatever still sends then (the queue's jobs in flight)
+   * finishes first, in any module order.
+   */
+  onApplicationShutdown(): void {
     this.account.gateway.close();
     this.account.events.complete();
   }
