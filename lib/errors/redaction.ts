@@ -42,6 +42,8 @@ function characterForms(char: string): string[] {
   forms.add(units.map((u) => `\\\\u${anyCaseHex(u.toString(16).padStart(4, '0'))}`).join(''));
   const json = JSON_SHORT_ESCAPES[char];
   if (json) forms.add(escapeRegExp(json));
+  // PHP's addslashes (and magic quotes) writes `'` as `\'`; `"` and `\` as JSON does.
+  if (char === "'") forms.add("\\\\'");
   // HTML: named and numeric references; a JSON escape inside an HTML page (\&quot;).
   for (const named of HTML_NAMED[char] ?? []) {
     forms.add(escapeRegExp(named));
