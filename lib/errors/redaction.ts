@@ -29,6 +29,36 @@ const HTML_NAMED: Record<string, string[]> = {
   '>': ['&gt;'],
 };
 
+/**
+ * PHP's `htmlentities` (HTML 4.01, its default) writes Latin-1 letters and a few punctuation
+ * marks as named references: `ä` as `&auml;`. The names of U+00A0 to U+00FF, in order.
+ */
+const LATIN1_ENTITY_NAMES = (
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg ' +
+  'plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest ' +
+  'Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute ' +
+  'Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml ' +
+  'Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc ' +
+  'euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ' +
+  'ugrave uacute ucirc uuml yacute thorn yuml'
+).split(' ');
+for (const [offset, name] of LATIN1_ENTITY_NAMES.entries()) {
+  HTML_NAMED[String.fromCharCode(0xa0 + offset)] = [`&${name};`];
+}
+Object.assign(HTML_NAMED, {
+  '€': ['&euro;'],
+  '–': ['&ndash;'],
+  '—': ['&mdash;'],
+  '‘': ['&lsquo;'],
+  '’': ['&rsquo;'],
+  '“': ['&ldquo;'],
+  '”': ['&rdquo;'],
+  '„': ['&bdquo;'],
+  '…': ['&hellip;'],
+  '•': ['&bull;'],
+  '™': ['&trade;'],
+});
+
 /** Every way one character of a value may come back in an echo: raw or in any encoding. */
 function characterForms(char: string): string[] {
   const codePoint = char.codePointAt(0)!;
@@ -170,8 +200,8 @@ class Masking {
  * Scrubs values from text that came from outside: a gateway's error page may echo the query
  * string back. The gateway is PHP, so each value is recognised raw and in every form an echo can
  * carry it in (docs/protocol.md §3): percent-encoded in either case, form-encoded, JSON-escaped
- * (`\/`, `\u0451`, `\"`), HTML-escaped (`&amp;`, `&quot;`, `&#39;`, `&#x27;`), base64 and
- * base64url, and mixtures of these; also when the text ends in the middle of one.
+ * (`\/`, `\u0451`, `\"`), backslash-escaped (`\'`), HTML-escaped (`&amp;`, `&quot;`, `&#39;`,
+ * `&#x27;`, `&auml;`), base64 and base64url, and mixtures of these; also when the text ends in the middle of one.
  */
 /** The values of the calls in progress in this async context, see `maskingEchoes`. */
 const callValues = new AsyncLocalStorage<readonly Masking[]>();

@@ -13,6 +13,12 @@ describe('SecretRedactor', () => {
     expect(redacted).toBe(`<p>pwd=[REDACTED]</p> and {"pwd":"[REDACTED]"}`);
   });
 
+  it('recognises a secret whose Latin-1 letters come back as HTML named entities (PHP htmlentities)', () => {
+    const secret = 'pä$$wörd«ß»';
+    const echoed = 'p&auml;$$w&ouml;rd&laquo;&szlig;&raquo;';
+    expect(new SecretRedactor([secret]).redact(`<p>${echoed}</p>`)).toBe('<p>[REDACTED]</p>');
+  });
+
   it('recognises a secret with an astral character escaped as a JSON surrogate pair', () => {
     const secret = 'key😀end';
     const echoed = JSON.stringify({ token: secret }).replace('😀', '\\ud83d\\ude00');
