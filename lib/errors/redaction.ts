@@ -141,6 +141,30 @@ function base64Forms(value: string): { standard: string; urlSafe: string } {
 
 const PADDING = `(?:${characterForms('=').join('|')}){0,2}`;
 
+/** Fewer base64 letters than this are too common to be masked wherever they appear. */
+const MIN_BASE64_CORE = 6;
+
+/**
+ * The base64 letters that depend on a value's bytes alone when it sits inside a longer encoded
+ * text (an echo of the whole request), at each of the three byte offsets modulo 3: the letters
+ * it shares with the bytes around it differ from one echo to the next, and are left out.
+ */
+function base64Cores(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const cores: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
+    const mixedAtEnd = (offset + bytes.length) % 3 === 0 ? 0 : 1;
+    const core = encoded.slice([0, 2, 3][offset], encoded.length - mixedAtEnd);
+    if (core.length >= MIN_BASE64_CORE) {
+      cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+  }
+  return cores;
+}
+
 /** A value's characters, and a pattern of its first ones, to find it cut off by the end. */
 interface CutMatcher {
   chars: string[];
@@ -184,7 +208,12 @@ class Masking {
     const values = [...new Set(this.values)].sort((a, b) => b.length - a.length);
     const patterns = values.flatMap((value) => {
       const { standard, urlSafe } = base64Forms(value);
-      return [valuePattern(value), `${valuePattern(standard)}${PADDING}`, valuePattern(urlSafe)];
+      return [
+        valuePattern(value),
+        `${valuePattern(standard)}${PADDING}`,
+        valuePattern(urlSafe),
+        ...base64Cores(value).map(valuePattern),
+      ];
     });
     return {
       pattern: new RegExp(patterns.join('|'), 'g'),
@@ -201,7 +230,8 @@ class Masking {
  * string back. The gateway is PHP, so each value is recognised raw and in every form an echo can
  * carry it in (docs/protocol.md §3): percent-encoded in either case, form-encoded, JSON-escaped
  * (`\/`, `\u0451`, `\"`), backslash-escaped (`\'`), HTML-escaped (`&amp;`, `&quot;`, `&#39;`,
- * `&#x27;`, `&auml;`), base64 and base64url, and mixtures of these; also when the text ends in the middle of one.
+ * `&#x27;`, `&auml;`), base64 and base64url (alone or inside a longer encoded text), and mixtures
+ * of these; also when the text ends in the middle of one.
  */
 /** The values of the calls in progress in this async context, see `maskingEchoes`. */
 const callValues = new AsyncLocalStorage<readonly Masking[]>();

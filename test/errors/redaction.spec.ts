@@ -13,6 +13,34 @@ describe('SecretRedactor', () => {
     expect(redacted).toBe(`<p>pwd=[REDACTED]</p> and {"pwd":"[REDACTED]"}`);
   });
 
+  // A gateway may echo the whole request base64-encoded: the secret then starts at any byte
+  // offset, and its base64 letters differ from those of the secret alone.
+  it.each([
+    ['a multiple of 3 bytes in', 'user=ab&pwd='],
+    ['1 byte past a multiple of 3', 'pwd='],
+    ['2 bytes past a multiple of 3', 'user=a&pwd='],
+  ])('recognises the secret inside a longer base64 value, %s', (_, before) => {
+    for (const secretText of [SECRET, 'S3cr3tPassw0rd', 'pä$$/w"o']) {
+      for (const after of ['', '&x=1', '&xy=12']) {
+        const whole = `${before}${secretText}${after}`;
+        for (const encoded of [
+          Buffer.from(whole).toString('base64'),
+          Buffer.from(whole).toString('base64url'),
+        ]) {
+          const redacted = new SecretRedactor([secretText]).redact(`echo: ${encoded} end`);
+          expect(redacted).toContain('[REDACTED]');
+          // No run of base64 letters left, read from any of its first letters, decodes to it.
+          for (const run of redacted.match(/[A-Za-z0-9+/_=-]+/g) ?? []) {
+            for (let start = 0; start < 4; start++) {
+              const decoded = Buffer.from(run.slice(start), 'base64').toString('latin1');
+              expect(decoded).not.toContain(Buffer.from(secretText).toString('latin1'));
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('recognises a secret whose Latin-1 letters come back as HTML named entities (PHP htmlentities)', () => {
     const secret = 'pä$$wörd«ß»';
     const echoed = 'p&auml;$$w&ouml;rd&laquo;&szlig;&raquo;';
