@@ -141,6 +141,21 @@ function base64Forms(value: string): { standard: string; urlSafe: string } {
 
 const PADDING = `(?:${characterForms('=').join('|')}){0,2}`;
 
+/**
+ * A value as it stands in a query string: raw and percent-encoded in either case and
+ * form-encoded; an echo of the whole request in base64 carries one of these.
+ */
+function percentEncodings(value: string): string[] {
+  const hex = (char: string) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`;
+  const uri = encodeURIComponent(value);
+  // PHP's rawurlencode, and the form encoding of urlencode and URLSearchParams.
+  const raw = uri.replace(/[!'()*]/g, hex);
+  const forms = [uri, raw, raw.replace(/%20/g, '+').replace(/~/g, hex)];
+  forms.push(new URLSearchParams({ s: value }).toString().slice(2));
+  const lower = forms.map((form) => form.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
+  return [...new Set([value, ...forms, ...lower])];
+}
+
 /** Fewer base64 letters than this are too common to be masked wherever they appear. */
 const MIN_BASE64_CORE = 6;
 
@@ -212,7 +227,7 @@ class Masking {
         valuePattern(value),
         `${valuePattern(standard)}${PADDING}`,
         valuePattern(urlSafe),
-        ...base64Cores(value).map(valuePattern),
+        ...percentEncodings(value).flatMap(base64Cores).map(valuePattern),
       ];
     });
     return {
@@ -230,8 +245,8 @@ class Masking {
  * string back. The gateway is PHP, so each value is recognised raw and in every form an echo can
  * carry it in (docs/protocol.md §3): percent-encoded in either case, form-encoded, JSON-escaped
  * (`\/`, `\u0451`, `\"`), backslash-escaped (`\'`), HTML-escaped (`&amp;`, `&quot;`, `&#39;`,
- * `&#x27;`, `&auml;`), base64 and base64url (alone or inside a longer encoded text), and mixtures
- * of these; also when the text ends in the middle of one.
+ * `&#x27;`, `&auml;`), base64 and base64url (alone, or inside an encoded request, percent-encoded
+ * or not), and mixtures of these; also when the text ends in the middle of one.
  */
 /** The values of the calls in progress in this async context, see `maskingEchoes`. */
 const callValues = new AsyncLocalStorage<readonly Masking[]>();

@@ -41,6 +41,22 @@ describe('SecretRedactor', () => {
     }
   });
 
+  it('recognises a secret percent-encoded in a query string that is echoed in base64', () => {
+    for (const encode of [
+      (v: string) => encodeURIComponent(v),
+      (v: string) => encodeURIComponent(v).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+      (v: string) => new URLSearchParams({ s: v }).toString().slice(2),
+    ]) {
+      for (const before of ['pwd=', 'user=a&pwd=', 'user=ab&pwd=']) {
+        const query = `${before}${encode(SECRET)}&x=1`;
+        const encoded = Buffer.from(query).toString('base64url');
+        const redacted = new SecretRedactor([SECRET]).redact(`echo: ${encoded} end`);
+        expect(redacted).not.toContain(encoded);
+        expect(redacted).toContain('[REDACTED]');
+      }
+    }
+  });
+
   it('recognises a secret whose Latin-1 letters come back as HTML named entities (PHP htmlentities)', () => {
     const secret = 'pä$$wörd«ß»';
     const echoed = 'p&auml;$$w&ouml;rd&laquo;&szlig;&raquo;';
