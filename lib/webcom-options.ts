@@ -1,3 +1,4 @@
+import type { AxiosInstance } from 'axios';
 import { SENDER_CHANNELS } from './protocol/channels.js';
 import { WEBCOM_INDIVIDUAL_CODE } from './protocol/channels.js';
 import type { Credentials, Senders } from './protocol/messages.js';
@@ -25,13 +26,34 @@ export interface WebcomModuleOptions {
   individualCode?: string;
   /** Put message texts into the event stream. Default false: texts are personal data. */
   includeTextInEvents?: boolean;
+  /**
+   * `'env'`: reach the gateway through the proxy that `HTTPS_PROXY` (`HTTP_PROXY` for an http
+   * `baseUrl`) names, unless `NO_PROXY` lists its host. Default: no proxy, whatever the
+   * environment says.
+   */
+  proxy?: 'env';
+  /**
+   * Certificate authorities (PEM) trusted for the gateway and the proxy instead of Node's
+   * bundled ones: for a corporate TLS-inspecting proxy or a private gateway certificate.
+   */
+  ca?: string | Buffer | (string | Buffer)[];
+  /**
+   * An axios instance of your own for every request to the gateway, used unchanged: its
+   * adapter, agents, proxy and interceptors. `maxSockets`, `proxy` and `ca` then do not apply.
+   * Each request still asks for no redirects, the 1 MiB answer cap and `timeoutMs`.
+   * Default: axios on the module's undici engine.
+   */
+  axiosInstance?: AxiosInstance;
 }
 
 /** The options with every default filled in, as the service uses them. */
 export interface ResolvedWebcomOptions extends Required<
-  Omit<WebcomModuleOptions, 'maxSmsSegments'>
+  Omit<WebcomModuleOptions, 'maxSmsSegments' | 'proxy' | 'ca' | 'axiosInstance'>
 > {
   maxSmsSegments?: number;
+  proxy?: 'env';
+  ca?: string | Buffer | (string | Buffer)[];
+  axiosInstance?: AxiosInstance;
 }
 
 export const WEBCOM_DEFAULT_BASE_URL = 'https://my3.webcom.mobi';
@@ -96,6 +118,23 @@ function checkInteger(
   }
 }
 
+const isCertificate = (value: unknown) =>
+  (typeof value === 'string' && value.trim() !== '') || Buffer.isBuffer(value);
+
+function checkTransport(options: WebcomModuleOptions, errors: WebcomFieldError[]) {
+  if (options.proxy !== undefined && options.proxy !== 'env') {
+    errors.push({ field: 'proxy', messages: ["must be 'env' (HTTPS_PROXY and NO_PROXY)"] });
+  }
+  const ca: unknown = options.ca;
+  if (ca !== undefined && !(Array.isArray(ca) ? ca.every(isCertificate) : isCertificate(ca))) {
+    errors.push({ field: 'ca', messages: ['must be PEM text, a Buffer, or an array of them'] });
+  }
+  const instance: unknown = options.axiosInstance;
+  if (instance !== undefined && typeof (instance as { get?: unknown })?.get !== 'function') {
+    errors.push({ field: 'axiosInstance', messages: ['must be an axios instance'] });
+  }
+}
+
 /**
  * Checks the module's options at boot and fills in defaults. Messages name the option, never
  * its value: a value may be a secret.
@@ -120,6 +159,7 @@ export function resolveOptions(options: WebcomModuleOptions): ResolvedWebcomOpti
   if (options.individualCode !== undefined && !isNonEmptyString(options.individualCode)) {
     errors.push({ field: 'individualCode', messages: ['must be a non-empty string'] });
   }
+  checkTransport(options, errors);
   const senders = options.senders ?? {};
   if (typeof senders !== 'object' || senders === null) {
     errors.push({ field: 'senders', messages: ['must be an object'] });
@@ -148,5 +188,8 @@ export function resolveOptions(options: WebcomModuleOptions): ResolvedWebcomOpti
     maxSmsSegments: options.maxSmsSegments,
     individualCode: options.individualCode ?? WEBCOM_INDIVIDUAL_CODE,
     includeTextInEvents: options.includeTextInEvents ?? false,
+    proxy: options.proxy,
+    ca: options.ca,
+    axiosInstance: options.axiosInstance,
   };
 }

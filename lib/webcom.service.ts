@@ -1,3 +1,4 @@
+import { HttpService } from '@nestjs/axios';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import { Subject, type Observable } from 'rxjs';
@@ -53,7 +54,7 @@ import {
   type GatewayResponse,
   type GatewayTransport,
 } from './transport/gateway-transport.js';
-import { HttpTransport } from './transport/http-transport.js';
+import { createGatewayHttpService, HttpTransport } from './transport/http-transport.js';
 import { mapConcurrently } from './util/map-concurrently.js';
 import {
   resolveOptions,
@@ -107,10 +108,12 @@ export class WebcomService implements OnModuleDestroy {
     this.transport =
       transport ??
       new HttpTransport(
+        this.options.axiosInstance
+          ? new HttpService(this.options.axiosInstance)
+          : createGatewayHttpService(this.options),
         {
           timeoutMs: this.options.timeoutMs,
           retries: this.options.retries,
-          maxSockets: this.options.maxSockets,
           loggableParams: LOGGABLE_PARAMS,
         },
         this.redactor,
