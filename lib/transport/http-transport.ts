@@ -63,16 +63,31 @@ const REQUEST_DEFAULTS = {
  * of its own (never a global agent other code shares) with at most `maxSockets` keep-alive
  * connections, the request defaults above, and no proxy unless `proxy: 'env'`.
  */
-export function createGatewayHttpService(options: GatewayHttpOptions): HttpService {
+export function createGatewayHttpService(
+  options: GatewayHttpOptions & { timeoutMs?: number },
+): HttpService {
   const engine = new UndiciEngine(options);
-  return new HttpService(
-    axios.create({
-      ...REQUEST_DEFAULTS,
-      adapter: engine.adapter,
-      transitional: { clarifyTimeoutError: true },
-      headers: { 'User-Agent': 'nestjs-webcom' },
-    }),
-  );
+  const instance = axios.create({
+    ...REQUEST_DEFAULTS,
+    // The engine hands the body over as text already, and a GET has no body to transform.
+    transformRequest: [],
+    transformResponse: [],
+    adapter: engine.adapter,
+    timeout: options.timeoutMs ?? 0,
+    transitional: { clarifyTimeoutError: true },
+  });
+  // Axios merges every method's default headers into each request; a GET needs none of the
+  // body headers, and the merge is a fifth of axios's own cost per request.
+  instance.defaults.headers = {
+    common: { Accept: 'application/json, text/plain, */*', 'User-Agent': 'nestjs-webcom' },
+    delete: {},
+    get: {},
+    head: {},
+    post: {},
+    put: {},
+    patch: {},
+  } as unknown as typeof instance.defaults.headers;
+  return new HttpService(instance);
 }
 
 interface NodeError extends Error {
@@ -114,8 +129,11 @@ export class HttpTransport implements GatewayTransport {
   private readonly axios: AxiosInstance;
   /** The module's own engine, when the HttpService runs on it: shutdown reaches its queue. */
   private readonly engine?: UndiciEngine;
-  /** On the module's engine every request shares this config: nothing allocated per call. */
-  private readonly engineConfig: AxiosRequestConfig;
+  /**
+   * On the module's engine every request shares this config, nothing allocated per call; none
+   * at all when the instance's default timeout is already ours.
+   */
+  private readonly engineConfig?: AxiosRequestConfig;
   private readonly retryWaits = new Set<() => void>();
   private closed?: Promise<void>;
 
@@ -128,7 +146,9 @@ export class HttpTransport implements GatewayTransport {
     this.axios = http.axiosRef;
     const adapter = this.axios.defaults.adapter as { engine?: unknown } | undefined;
     if (adapter?.engine instanceof UndiciEngine) this.engine = adapter.engine;
-    this.engineConfig = { timeout: options.timeoutMs };
+    if (this.axios.defaults.timeout !== options.timeoutMs) {
+      this.engineConfig = { timeout: options.timeoutMs };
+    }
   }
 
   /** Sends one GET, retrying as `kind` allows; resolves with a 2xx answer or throws a WebcomError. */
