@@ -6,6 +6,8 @@
 //   node bench/run.js --only cpu,boot  some sections: throughput, cpu, bulk, boot, import
 //   node bench/run.js --json out.json  also write every figure as JSON
 //   node bench/run.js --sizes 1000,100000 --runs 3   override bulk sizes / runs per figure
+//   node bench/run.js --baseline DIR   also runs another build (DIR/dist) of ours in the
+//                                      throughput rounds, as "before", interleaved with the rest
 //
 // Every figure is the median of several runs after a warm-up. Sections that measure memory or
 // start-up run each sample in a fresh child process. Needs a build (dist/): `npm run build`.
@@ -13,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   BENCH_DIR,
   DIST_INDEX,
@@ -126,6 +129,10 @@ async function throughputSection(baseUrl) {
   const { createOurs, createHand, createRaw } = await import('./lib/clients.js');
   const { measureThroughput } = await import('./lib/throughput.js');
   const clients = [await createOurs(baseUrl), await createHand(baseUrl), await createRaw(baseUrl)];
+  if (args.baseline) {
+    const distIndex = pathToFileURL(path.resolve(String(args.baseline), 'dist', 'index.js')).href;
+    clients.push(await createOurs(baseUrl, {}, undefined, { distIndex, name: 'before' }));
+  }
   const c = config.throughput;
   log(
     `\n## 1. Throughput and latency, one-recipient sendSms (${c.runs} runs of ${c.durationMs} ms after ${c.warmupMs} ms warm-up)\n`,
@@ -140,10 +147,11 @@ async function throughputSection(baseUrl) {
     ours: 'WebcomService (ours)',
     hand: 'HttpService.get by hand',
     raw: 'raw node:http',
+    before: `ours, build in ${args.baseline}`,
   };
   const rows = [];
   for (const conc of c.concurrencies) {
-    for (const name of ['ours', 'hand', 'raw']) {
+    for (const { name } of clients) {
       const r = res[conc][name];
       rows.push([
         conc,
@@ -160,7 +168,7 @@ async function throughputSection(baseUrl) {
     `\n${table(['concurrency', 'client', 'req/s', 'p50 ms', 'p99 ms', 'client CPU µs/req', 'errors'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r'])}\n`,
   );
   const ratioRows = c.concurrencies.map((conc) => {
-    const { ours, hand, raw } = res[conc];
+    const { ours, hand, raw, before } = res[conc];
     return [
       conc,
       fmt(ours.rps / hand.rps, 2),
@@ -168,6 +176,7 @@ async function throughputSection(baseUrl) {
       fmt(hand.rps / raw.rps, 2),
       fmt(hand.cpuUs / ours.cpuUs, 2),
       fmt(raw.cpuUs / ours.cpuUs, 2),
+      ...(before ? [fmt(before.rps / hand.rps, 2), fmt(before.rps / raw.rps, 2)] : []),
     ];
   });
   log(
@@ -179,6 +188,7 @@ async function throughputSection(baseUrl) {
         'hand-written/raw',
         'by CPU: ours/hand',
         'by CPU: ours/raw',
+        ...(args.baseline ? ['before/hand-written', 'before/raw'] : []),
       ],
       ratioRows,
     ),

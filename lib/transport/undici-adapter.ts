@@ -24,16 +24,19 @@ const KEEP_ALIVE_TIMEOUT_MS = 4_000;
 
 type AgentClass = new (options: object) => Dispatcher;
 
-// The dispatcher classes are loaded from their own files when undici's layout allows it: the
-// package's main entry also loads fetch, WebSocket and caches, three times the import cost.
+// The Agent is loaded from its own file when undici's layout allows it: the package's main
+// entry also loads fetch, WebSocket and caches, three times the import cost. The proxy agent
+// needs the main entry (it tunnels with the `connect` API the entry installs).
 const require = createRequire(import.meta.url);
-function undiciClass(file: string, name: string): AgentClass {
+function agentClass(): AgentClass {
   try {
-    return require(`undici/lib/dispatcher/${file}.js`) as AgentClass;
+    return require('undici/lib/dispatcher/agent.js') as AgentClass;
   } catch {
-    return (require('undici') as Record<string, AgentClass>)[name];
+    return (require('undici') as Record<string, AgentClass>).Agent;
   }
 }
+const envProxyAgentClass = () =>
+  (require('undici') as Record<string, AgentClass>).EnvHttpProxyAgent;
 
 /** Why a request that never reached a socket was settled without being sent. */
 export class RequestNotSentError extends Error {
@@ -288,6 +291,34 @@ class PendingRequest implements Dispatcher.DispatchHandler {
   }
 }
 
+/** `scheme://host[:port]` of an absolute URL without credentials, and the rest. */
+const PLAIN_ABSOLUTE_URL = /^https?:\/\/[^/?#@\s]+/i;
+
+/** Where undici sends the request: the origin, and the path with the query. */
+function requestTarget(
+  config: InternalAxiosRequestConfig,
+): { origin: string; path: string } | undefined {
+  const raw = config.url ?? '';
+  // The gateway's URLs are absolute and already encoded: split as they are, without parsing.
+  const plain = !config.baseURL && !config.params ? PLAIN_ABSOLUTE_URL.exec(raw) : null;
+  if (plain) {
+    const fragment = raw.indexOf('#');
+    const rest = raw.slice(plain[0].length, fragment < 0 ? undefined : fragment);
+    return { origin: plain[0], path: rest.startsWith('/') ? rest : `/${rest}` };
+  }
+  try {
+    const url = new URL(raw, config.baseURL);
+    if (config.params) {
+      for (const [key, value] of Object.entries(config.params as Record<string, unknown>)) {
+        if (value !== undefined && value !== null) url.searchParams.append(key, String(value));
+      }
+    }
+    return { origin: url.origin, path: url.pathname + url.search };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * An HTTP engine on undici for one account: a keep-alive pool per origin with at most
  * `maxSockets` connections, and `adapter`, an axios adapter that sends on it.
@@ -313,11 +344,11 @@ export class UndiciEngine {
     };
     this.dispatcher =
       options.proxy === 'env'
-        ? new (undiciClass('env-http-proxy-agent', 'EnvHttpProxyAgent'))({
+        ? new (envProxyAgentClass())({
             ...common,
             ...(tls ? { requestTls: tls, proxyTls: tls } : {}),
           })
-        : new (undiciClass('agent', 'Agent'))(common);
+        : new (agentClass())(common);
     const adapter = (config: InternalAxiosRequestConfig) => this.send(config);
     this.adapter = Object.assign(adapter, { engine: this });
   }
@@ -339,18 +370,9 @@ export class UndiciEngine {
 
   private send(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
     return new Promise((resolve, reject) => {
-      let url: URL;
-      try {
-        url = new URL(config.url ?? '', config.baseURL);
-        if (config.params) {
-          for (const [key, value] of Object.entries(config.params as Record<string, unknown>)) {
-            if (value !== undefined && value !== null) url.searchParams.append(key, String(value));
-          }
-        }
-      } catch {
-        return reject(
-          new AxiosError('Invalid URL', AxiosError.ERR_INVALID_URL, config, undefined, undefined),
-        );
+      const target = requestTarget(config);
+      if (!target) {
+        return reject(new AxiosError('Invalid URL', AxiosError.ERR_INVALID_URL, config));
       }
       const data = config.data as unknown;
       if (data !== undefined && typeof data !== 'string' && !Buffer.isBuffer(data)) {
@@ -373,8 +395,8 @@ export class UndiciEngine {
       try {
         this.dispatcher.dispatch(
           {
-            origin: url.origin,
-            path: url.pathname + url.search,
+            origin: target.origin,
+            path: target.path,
             method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
             headers,
             body: data as string | Buffer | undefined,
