@@ -173,16 +173,20 @@ async function bulk(baseUrl) {
 
 async function boot() {
   const script = path.join(BENCH_DIR, 'boot-child.js');
+  /** @type {[name: string, flags: string[]][]} */
   const variants = [
     ['empty module', []],
     ['empty module, peers preloaded', ['--preload-peers']],
-    ...builds.flatMap((b) => [
-      [`${b.name}`, ['--with-webcom', '--dist', path.join(b.dir, 'dist')]],
-      [
-        `${b.name}, peers preloaded`,
-        ['--with-webcom', '--preload-peers', '--dist', path.join(b.dir, 'dist')],
-      ],
-    ]),
+    ...builds.flatMap(
+      (b) =>
+        /** @type {[name: string, flags: string[]][]} */ ([
+          [`${b.name}`, ['--with-webcom', '--dist', path.join(b.dir, 'dist')]],
+          [
+            `${b.name}, peers preloaded`,
+            ['--with-webcom', '--preload-peers', '--dist', path.join(b.dir, 'dist')],
+          ],
+        ]),
+    ),
   ];
   const samples = variants.map(() => []);
   for (let r = 0; r < runs; r++) {

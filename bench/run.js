@@ -351,6 +351,7 @@ async function bootSection() {
     `\n## 4. Boot: NestFactory.createApplicationContext, logger: false (${c.runs} fresh processes each; median)\n`,
   );
   const script = path.join(BENCH_DIR, 'boot-child.js');
+  /** @type {[name: string, flags: string[]][]} */
   const variants = [
     ['empty module', []],
     ['WebcomModule.forRoot', ['--with-webcom']],

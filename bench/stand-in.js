@@ -72,7 +72,7 @@ server.requestTimeout = 0;
 server.maxRequestsPerSocket = 0;
 
 server.listen(port, '127.0.0.1', () => {
-  const { port: actual } = server.address();
+  const { port: actual } = /** @type {import('node:net').AddressInfo} */ (server.address());
   if (process.send) process.send({ port: actual });
   else console.log(`stand-in listening on http://127.0.0.1:${actual}`);
 });

@@ -103,7 +103,7 @@ export class WebcomService implements OnModuleDestroy {
     const credentials = this.options.credentials;
     const secrets = Object.entries(credentials)
       .filter(([key]) => key !== 'user')
-      .map(([, value]) => value as string);
+      .map(([, value]) => value);
     this.redactor = new SecretRedactor(secrets);
     this.transport =
       transport ??

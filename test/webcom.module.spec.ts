@@ -10,6 +10,10 @@ import {
   type WebcomModuleOptions,
 } from '../lib/index.js';
 import { RecordingGateway } from './support/recording-gateway.js';
+import { invalid } from './support/thrown.js';
+
+type Credentials = WebcomModuleOptions['credentials'];
+type Senders = WebcomModuleOptions['senders'];
 
 describe('WebcomModule', () => {
   let gateway: RecordingGateway;
@@ -170,12 +174,12 @@ describe('WebcomModule', () => {
       ['an empty password', { credentials: { user: 'u', password: '' } }, 'credentials.password'],
       [
         'a password without a user',
-        { credentials: { password: secret } as never },
+        { credentials: invalid<Credentials>({ password: secret }) },
         'credentials.user',
       ],
       [
         'two credential forms',
-        { credentials: { user: 'u', password: secret, token: secret } as never },
+        { credentials: invalid<Credentials>({ user: 'u', password: secret, token: secret }) },
         'credentials',
       ],
       [
@@ -194,7 +198,7 @@ describe('WebcomModule', () => {
       ['fractional retries', { retries: 1.5 }, 'retries'],
       ['zero concurrency', { concurrency: 0 }, 'concurrency'],
       ['a tiny URL limit', { maxUrlLength: 10 }, 'maxUrlLength'],
-      ['an unknown sender channel', { senders: { fax: 'x' } as never }, 'senders.fax'],
+      ['an unknown sender channel', { senders: invalid<Senders>({ fax: 'x' }) }, 'senders.fax'],
     ];
 
     it.each(cases)('%s', async (_, override, field) => {

@@ -5,9 +5,11 @@ import {
   WebcomService,
   WebcomValidationError,
   tokenHash,
+  type SendSmsDto,
   type WebcomModuleOptions,
 } from '../lib/index.js';
 import { RecordingGateway, successAnswer } from './support/recording-gateway.js';
+import { invalid } from './support/thrown.js';
 
 describe('WebcomService on the wire', () => {
   let gateway: RecordingGateway;
@@ -288,8 +290,12 @@ describe('WebcomService on the wire', () => {
   });
 
   describe('refuses invalid input before any request', () => {
-    const invalid: [string, () => Promise<unknown>, string][] = [
-      ['an SMS without text', () => service.sendSms({ to: '79991234567' } as never), 'text'],
+    const invalidInputs: [string, () => Promise<unknown>, string][] = [
+      [
+        'an SMS without text',
+        () => service.sendSms(invalid<SendSmsDto>({ to: '79991234567' })),
+        'text',
+      ],
       ['a number that is not one', () => service.sendSms({ to: 'call me', text: 'x' }), 'to'],
       [
         'a Viber button without text',
@@ -369,7 +375,7 @@ describe('WebcomService on the wire', () => {
         'inn',
       ],
     ];
-    it.each(invalid)('%s', async (_, call, field) => {
+    it.each(invalidInputs)('%s', async (_, call, field) => {
       const error = await call().then(
         () => undefined,
         (e: unknown) => e,

@@ -92,7 +92,7 @@ export function startStandIn() {
     const timer = setTimeout(() => reject(new Error('stand-in did not start within 10 s')), 10_000);
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`stand-in exited early (${code})`)));
-    child.once('message', ({ port }) => {
+    child.once('message', (/** @type {{ port: number }} */ { port }) => {
       clearTimeout(timer);
       child.removeAllListeners('exit');
       const baseUrl = `http://127.0.0.1:${port}`;

@@ -41,6 +41,10 @@ async function load(client, concurrency, durationMs) {
  * For each concurrency: a warm-up per client, then `runs` rounds of every client.
  * Returns { [concurrency]: { [client]: { rps, p50, p99, requests, errors, runs: [...] } } },
  * each figure the median of its runs.
+ *
+ * @param {any[]} clients
+ * @param {{ concurrencies: number[], runs: number, durationMs: number, warmupMs: number,
+ *   log?: (line: string) => void }} options
  */
 export async function measureThroughput(
   clients,

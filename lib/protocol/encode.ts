@@ -44,7 +44,9 @@ export function tokenHash(token: string): string {
   return createHash('md5').update(token, 'utf8').digest('hex');
 }
 
-function contentValues(content: OutgoingMessage | ChannelContent): Record<ContentField, unknown> {
+function contentValues(
+  content: OutgoingMessage | ChannelContent,
+): Record<ContentField, string | number | undefined> {
   const message = content as OutgoingMessage;
   return {
     text: message.text,

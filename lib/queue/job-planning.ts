@@ -84,10 +84,13 @@ function wireForm(channel: WebcomQueueChannel, dto: object): [Channel, OutgoingM
 /** JSON survives Redis; a `Date` would come back as an ISO string the DTO refuses. */
 function toJobDto(validated: object, to: string[]): Record<string, unknown> {
   return JSON.parse(
-    JSON.stringify({ ...validated, to }, function (this: Record<string, unknown>, key, value) {
-      const original = this[key];
-      return original instanceof Date ? formatMoscowTime(original) : value;
-    }),
+    JSON.stringify(
+      { ...validated, to },
+      function (this: Record<string, unknown>, key: string, value: unknown) {
+        const original = this[key];
+        return original instanceof Date ? formatMoscowTime(original) : value;
+      },
+    ),
   ) as Record<string, unknown>;
 }
 

@@ -92,6 +92,8 @@ export class SimulatedGateway implements GatewayTransport {
     }
   }
 
+  // async so that a planned failure thrown below reaches the caller as a rejection, as over HTTP.
+  // eslint-disable-next-line @typescript-eslint/require-await
   async get(url: string): Promise<GatewayResponse> {
     const call = this.currentCall.getStore();
     const failure = this.takeFailure(call?.method);

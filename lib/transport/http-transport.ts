@@ -109,7 +109,7 @@ interface NodeError extends Error {
 /** The innermost system error: axios wraps it, Node's happy-eyeballs wraps it in AggregateError. */
 function rootCause(error: unknown): NodeError | undefined {
   let current = error as NodeError | undefined;
-  while (current instanceof AxiosError && current.cause) current = current.cause as NodeError;
+  while (current instanceof AxiosError && current.cause) current = current.cause;
   if (current?.errors?.length && !current.syscall) return current.errors[0] as NodeError;
   return current;
 }

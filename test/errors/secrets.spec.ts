@@ -32,7 +32,7 @@ const credentialForms: [string, Credentials][] = [
 ];
 
 describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => {
-  const secret = Object.entries(credentials).find(([key]) => key !== 'user')![1] as string;
+  const secret = Object.entries(credentials).find(([key]) => key !== 'user')![1];
   let gateway: RecordingGateway;
   let logger: CapturingLogger;
   const service = (extra = {}) =>

@@ -27,6 +27,7 @@ import {
 import type { Credentials, OutgoingMessage, Senders } from '../../lib/protocol/messages.js';
 import { encodeQuery, planSendRequests } from '../../lib/protocol/query.js';
 import { resolveOptions } from '../../lib/webcom-options.js';
+import { thrown } from '../support/thrown.js';
 
 const BASE = 'https://my3.webcom.mobi';
 const PASSWORD: Credentials = { user: 'ivan', password: 's3cret' };
@@ -66,15 +67,6 @@ function expectNoRepeats(url: URL) {
 }
 
 const params = (wire: WireParams) => Object.fromEntries(wire);
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe("the vendor's example URLs (spec §1.2–§1.11) with decisions D1–D9 applied", () => {
   interface Case {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { WebcomValidationError } from '../../lib/errors/webcom-errors.js';
 import type { WireParams, WireSend } from '../../lib/protocol/encode.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from '../../lib/protocol/query.js';
+import { thrown } from '../support/thrown.js';
 
 const SAFE_QUERY =
   /^[A-Za-z0-9_]+=[A-Za-z0-9\-_.!~*'()%]*(&[A-Za-z0-9_]+=[A-Za-z0-9\-_.!~*'()%]*)*$/;
@@ -106,15 +107,6 @@ const fullUrl = (plan: SendRequestPlan, prefix = PREFIX) => `${prefix}?${plan.qu
 function urlFor(prefix: string, leading: string, names: readonly string[], recipients: string[]) {
   const list = recipients.join(',');
   return `${prefix}?${leading}&${encodeQuery(names.map((name) => [name, list]))}`;
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 /**

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import type { ConnectionOptions } from 'bullmq';
 import { WebcomValidationError } from '../../lib/errors/webcom-errors.js';
-import { planJobs } from '../../lib/queue/job-planning.js';
+import { planJobs, type WebcomQueueChannel } from '../../lib/queue/job-planning.js';
 import { resolveQueueOptions } from '../../lib/queue/webcom-queue.options.js';
+import { invalid, thrown } from '../support/thrown.js';
 
 const numbers = (count: number, from = 0) =>
   Array.from({ length: count }, (_, i) => `7999${String(from + i).padStart(7, '0')}`);
@@ -64,25 +66,19 @@ describe('planJobs', () => {
   });
 
   it('refuses invalid input as WebcomService would, naming the field', () => {
-    const refusal = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        return error;
-      }
-      throw new Error('not refused');
-    };
-    const badNumber = refusal(() => planJobs('sms', { to: ['not a phone'], text: 'Hi' }, SIZING));
+    const badNumber = thrown(() => planJobs('sms', { to: ['not a phone'], text: 'Hi' }, SIZING));
     expect(badNumber).toBeInstanceOf(WebcomValidationError);
     expect((badNumber as WebcomValidationError).errors[0].field).toBe('to');
 
-    const noText = refusal(() => planJobs('sms', { to: '79991234567' } as never, SIZING));
+    const noText = thrown(() => planJobs('sms', { to: '79991234567' }, SIZING));
     expect((noText as WebcomValidationError).errors.map((e) => e.field)).toContain('text');
 
-    const channel = refusal(() => planJobs('fax' as never, { to: '79991234567' }, SIZING));
+    const channel = thrown(() =>
+      planJobs(invalid<WebcomQueueChannel>('fax'), { to: '79991234567' }, SIZING),
+    );
     expect((channel as WebcomValidationError).errors[0].field).toBe('channel');
 
-    const tooLong = refusal(() =>
+    const tooLong = thrown(() =>
       planJobs('sms', { to: '79991234567', text: 'x'.repeat(8000) }, SIZING),
     );
     expect((tooLong as WebcomValidationError).errors[0]).toEqual({
@@ -117,10 +113,10 @@ describe('resolveQueueOptions', () => {
     try {
       resolveQueueOptions(
         {
-          connection: 'redis://:hunter2@redis:6379' as never,
+          connection: invalid<ConnectionOptions>('redis://:hunter2@redis:6379'),
           concurrency: 0,
           rateLimit: { max: 0 },
-          runWorker: 'yes' as never,
+          runWorker: invalid<boolean>('yes'),
         },
         'bad:name',
       );

@@ -1,8 +1,19 @@
 import 'reflect-metadata';
 import fc from 'fast-check';
-import { WebcomService, WebcomValidationError, type WebcomModuleOptions } from '../../lib/index.js';
+import {
+  WebcomService,
+  WebcomValidationError,
+  type SendCascadeDto,
+  type SendSmsDto,
+  type SendTelegramDto,
+  type SendViberDto,
+  type SendVoiceDto,
+  type SendWhatsappDto,
+  type WebcomModuleOptions,
+} from '../../lib/index.js';
 import { RecordingGateway, successAnswer } from '../support/recording-gateway.js';
 import { expectNoSecret, renderings } from '../support/secret-renderings.js';
+import { invalid } from '../support/thrown.js';
 
 describe('properties', () => {
   let gateway: RecordingGateway;
@@ -44,7 +55,7 @@ describe('properties', () => {
   /** A valid message of each channel and the ways to break it. */
   const channels = {
     sms: {
-      send: (s: WebcomService, dto: object) => s.sendSms(dto as never),
+      send: (s: WebcomService, dto: object) => s.sendSms(invalid<SendSmsDto>(dto)),
       valid: { to: '79991234567', text: 'hi' },
       breaks: fc.oneof(
         notPhone.map((to) => ({ to })),
@@ -58,7 +69,7 @@ describe('properties', () => {
       ),
     },
     viber: {
-      send: (s: WebcomService, dto: object) => s.sendViber(dto as never),
+      send: (s: WebcomService, dto: object) => s.sendViber(invalid<SendViberDto>(dto)),
       valid: { to: '79991234567', text: 'hi', button: { text: 'Go', url: 'https://x.example' } },
       breaks: fc.oneof(
         notPhone.map((to) => ({ to })),
@@ -68,7 +79,7 @@ describe('properties', () => {
       ),
     },
     voice: {
-      send: (s: WebcomService, dto: object) => s.sendVoice(dto as never),
+      send: (s: WebcomService, dto: object) => s.sendVoice(invalid<SendVoiceDto>(dto)),
       valid: { to: '79991234567', text: 'hi' },
       breaks: fc.oneof(
         fc
@@ -83,7 +94,7 @@ describe('properties', () => {
       ),
     },
     telegram: {
-      send: (s: WebcomService, dto: object) => s.sendTelegram(dto as never),
+      send: (s: WebcomService, dto: object) => s.sendTelegram(invalid<SendTelegramDto>(dto)),
       valid: { to: '79991234567', imageUrl: 'https://x.example/i.png' },
       breaks: fc.oneof(
         fc.constant({ text: 'caption' }),
@@ -92,7 +103,7 @@ describe('properties', () => {
       ),
     },
     whatsapp: {
-      send: (s: WebcomService, dto: object) => s.sendWhatsapp(dto as never),
+      send: (s: WebcomService, dto: object) => s.sendWhatsapp(invalid<SendWhatsappDto>(dto)),
       valid: { to: ['79991234567', '79991234568'], text: 'hi' },
       breaks: fc.oneof(
         fc.constant({ to: [] }),
@@ -101,7 +112,7 @@ describe('properties', () => {
       ),
     },
     cascade: {
-      send: (s: WebcomService, dto: object) => s.sendCascade(dto as never),
+      send: (s: WebcomService, dto: object) => s.sendCascade(invalid<SendCascadeDto>(dto)),
       valid: {
         to: '79991234567',
         primary: { channel: 'viber', text: 'a' },

@@ -1,8 +1,9 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { WebcomApiError, WebcomValidationError } from 'nestjs-webcom';
+import { WebcomApiError, WebcomValidationError, type SendViberDto } from 'nestjs-webcom';
 import { WebcomTestingController, WebcomTestingModule } from 'nestjs-webcom/testing';
 import { AccountController } from '../../sample/src/account.controller.js';
 import { MessagesController } from '../../sample/src/messages.controller.js';
+import { invalid } from '../support/thrown.js';
 
 /** The sample's controllers in a unit test: WebcomTestingModule in place of WebcomModule. */
 describe('MessagesController and AccountController', () => {
@@ -41,7 +42,7 @@ describe('MessagesController and AccountController', () => {
 
   it('is refused, with no send, what the real service would refuse, even without the pipe', async () => {
     await expect(
-      messages.sendViber({ to: '79991234567', button: { text: 'Open' } } as never),
+      messages.sendViber(invalid<SendViberDto>({ to: '79991234567', button: { text: 'Open' } })),
     ).rejects.toThrow(WebcomValidationError);
     expect(webcom.sent).toEqual([]);
   });

@@ -10,6 +10,8 @@ import {
   WebcomService,
   WebcomTransportError,
   WebcomValidationError,
+  type SendSmsDto,
+  type SendViberDto,
   type WebcomEvent,
   type WebcomModuleOptions,
 } from '../../lib/index.js';
@@ -21,6 +23,7 @@ import {
   WebcomTestingModule,
   type WebcomTestingModuleOptions,
 } from '../../lib/testing/index.js';
+import { invalid } from '../support/thrown.js';
 
 const SENDERS = {
   sms: 'ShopSMS',
@@ -166,11 +169,17 @@ describe('WebcomTestingModule', () => {
 
     it.each<[string, (service: WebcomService) => Promise<unknown>]>([
       ['a number that is no phone number', (s) => s.sendSms({ to: 'call me', text: 'Hi' })],
-      ['a misspelt field', (s) => s.sendSms({ to: '79991234567', txt: 'Hi' } as never)],
+      ['a misspelt field', (s) => s.sendSms(invalid<SendSmsDto>({ to: '79991234567', txt: 'Hi' }))],
       [
         'a button without text',
         (s) =>
-          s.sendViber({ to: '79991234567', imageUrl: 'https://x.test/a.png', button: {} } as never),
+          s.sendViber(
+            invalid<SendViberDto>({
+              to: '79991234567',
+              imageUrl: 'https://x.test/a.png',
+              button: {},
+            }),
+          ),
       ],
       [
         'voice with both text and audio',

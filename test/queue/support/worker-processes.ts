@@ -65,14 +65,14 @@ export class WorkerProcess {
     await new Promise<void>((ready, failed) => {
       const onData = () => {
         if (worker.output.includes('ready\n')) {
-          child.stdout!.off('data', onData);
+          child.stdout.off('data', onData);
           child.off('exit', onExit);
           ready();
         }
       };
       const onExit = (code: number | null) =>
         failed(new Error(`worker exited (${code}) before it was ready:\n${worker.output}`));
-      child.stdout!.on('data', onData);
+      child.stdout.on('data', onData);
       child.once('exit', onExit);
     });
     return worker;

@@ -32,6 +32,14 @@ interface Expectation {
   outcome: Record<CallKind, { error?: Record<string, unknown>; requests: number }>;
 }
 
+/** The fields of a thrown Webcom error that the measured table shows. */
+interface SeenError {
+  name: string;
+  status?: number;
+  code?: string;
+  possiblyDelivered?: boolean;
+}
+
 const readsRetried = (error: Record<string, unknown>) => ({
   send: { error: { ...error, possiblyDelivered: true }, requests: 1 },
   status: { error: { ...error, possiblyDelivered: false }, requests: 1 + RETRIES },
@@ -201,7 +209,7 @@ describe('fault injection', () => {
       );
       const expected = outcome[kind];
       const seen = fake.requests.length;
-      const error = 'error' in result ? (result.error as Record<string, unknown>) : undefined;
+      const error = 'error' in result ? (result.error as SeenError) : undefined;
       measured.push(
         `${name} | ${kind} | ${error ? `${error.name}${error.status ? ` ${error.status}` : ''}${error.code ? ` ${error.code}` : ''}` : 'resolved'} | requests ${seen} | possiblyDelivered ${error?.possiblyDelivered ?? '-'}`,
       );

@@ -16,7 +16,7 @@ import { expectNoSecret } from './support/secret-renderings.js';
 
 const PASSWORD = 'ev&nts=S3cret';
 
-describe('extensions through the public API, against the emulator', () => {
+describe('WebcomService through the public API, against the emulator: tracking, SMS parts, events, several accounts', () => {
   let fake: FakeWebcomServer;
   let webcom: WebcomService;
 
@@ -208,11 +208,12 @@ describe('extensions through the public API, against the emulator', () => {
           }),
           WebcomModule.forRootAsync({
             name: 'marketing',
-            useFactory: async () => ({
-              credentials: { user: 'promo', password: 'promo-pw' },
-              baseUrl: fake.baseUrl,
-              senders: { sms: 'Promo' },
-            }),
+            useFactory: () =>
+              Promise.resolve({
+                credentials: { user: 'promo', password: 'promo-pw' },
+                baseUrl: fake.baseUrl,
+                senders: { sms: 'Promo' },
+              }),
           }),
         ],
         providers: [Notifications],
