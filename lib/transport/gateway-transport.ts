@@ -18,7 +18,8 @@ export interface GatewayResponse {
  */
 export interface GatewayTransport {
   get(url: string, kind: CallKind): Promise<GatewayResponse>;
-  close(): void;
+  /** Refuses further calls; a promise, if any, settles once calls on the wire have finished. */
+  close(): void | Promise<void>;
 }
 
 const MAX_ERROR_BODY_CHARS = 500;

@@ -104,7 +104,9 @@ class PendingRequest implements Dispatcher.DispatchHandler {
       }
       const onAbort = () => this.cancel(this.canceledError());
       signal.addEventListener?.('abort', onAbort);
-      this.unsubscribe = () => signal.removeEventListener?.('abort', onAbort);
+      this.unsubscribe = () => {
+        signal.removeEventListener?.('abort', onAbort);
+      };
     }
     if (cancelToken) {
       const onCancel = (reason: unknown) =>
@@ -164,7 +166,7 @@ class PendingRequest implements Dispatcher.DispatchHandler {
       data,
       status: this.status,
       statusText: this.statusText,
-      headers: this.headers as AxiosResponse['headers'],
+      headers: this.headers,
       config: this.config,
       request: this,
     };
@@ -252,7 +254,7 @@ class PendingRequest implements Dispatcher.DispatchHandler {
   }
 
   private canceledError(): Error {
-    const reason = (this.config.signal as AbortSignal | undefined)?.reason;
+    const reason: unknown = (this.config.signal as AbortSignal | undefined)?.reason;
     return new CanceledError(
       reason instanceof Error ? reason.message : undefined,
       this.config,
@@ -309,7 +311,9 @@ function requestTarget(
   try {
     const url = new URL(raw, config.baseURL);
     if (config.params) {
-      for (const [key, value] of Object.entries(config.params as Record<string, unknown>)) {
+      for (const [key, value] of Object.entries(
+        config.params as Record<string, string | number | boolean | null | undefined>,
+      )) {
         if (value !== undefined && value !== null) url.searchParams.append(key, String(value));
       }
     }
@@ -360,7 +364,8 @@ export class UndiciEngine {
 
   /** Waits for requests already written, then closes every connection. */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    // Closing twice, or a connection failing as it closes, leaves nothing to wait for.
+    await this.dispatcher.close().catch(() => undefined);
   }
 
   /** @internal */
@@ -388,7 +393,7 @@ export class UndiciEngine {
       const request = new PendingRequest(this, config, maxBytes, resolve, reject);
       if (!request.watch()) return;
       this.pending.add(request);
-      const headers = (config.headers?.toJSON(true) ?? {}) as Record<string, string>;
+      const headers = config.headers?.toJSON(true) ?? {};
       if (config.decompress !== false && !config.headers?.has('Accept-Encoding')) {
         headers['Accept-Encoding'] = 'gzip, deflate, br';
       }
@@ -397,9 +402,9 @@ export class UndiciEngine {
           {
             origin: target.origin,
             path: target.path,
-            method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
+            method: (config.method ?? 'get').toUpperCase(),
             headers,
-            body: data as string | Buffer | undefined,
+            body: data,
           },
           request,
         );

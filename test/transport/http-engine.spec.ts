@@ -147,8 +147,8 @@ describe('the undici engine', () => {
         { key: tlsFile('gateway.key'), cert: tlsFile('gateway.crt') },
         (_req, res) => res.end(ANSWER),
       );
-      servers.push(server as unknown as Server);
-      baseUrl = `https://127.0.0.1:${await listen(server as unknown as Server)}`;
+      servers.push(server);
+      baseUrl = `https://127.0.0.1:${await listen(server)}`;
     });
 
     it('is trusted when given as `ca`', async () => {
