@@ -286,7 +286,7 @@ export class HttpTransport implements GatewayTransport {
       const cause = rootCause(error);
       const neverLeft =
         requestSentOf(error) === false ||
-        !transport.connected ||
+        (transport.used && !transport.connected) ||
         (cause?.syscall !== undefined && CONNECT_SYSCALLS.has(cause.syscall));
       const reason = deadline.signal.aborted
         ? `no complete answer within ${this.options.timeoutMs} ms`

@@ -185,6 +185,22 @@ describe('the undici engine', () => {
       expect(instance.defaults.maxRedirects).toBeUndefined();
     });
 
+    it('a send failing on an adapter that says nothing is possibly delivered, and not repeated', async () => {
+      let calls = 0;
+      const instance = axios.create({
+        adapter: () => {
+          calls++;
+          return Promise.reject(new Error('connection lost'));
+        },
+      });
+      const service = create('http://127.0.0.1:9', { axiosInstance: instance, retries: 2 });
+      await expect(service.sendSms({ to: '79991234567', text: 'x' })).rejects.toMatchObject({
+        name: 'WebcomTransportError',
+        possiblyDelivered: true,
+      });
+      expect(calls).toBe(1);
+    });
+
     it("interceptors added to the engine's HttpService apply to every request", async () => {
       const seen: string[] = [];
       const baseUrl = await serve((req, res) => {
