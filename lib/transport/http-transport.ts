@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Logger } from '@nestjs/common';
+import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import axios, {
   AxiosError,
   type AxiosInstance,
@@ -135,7 +135,7 @@ const shutdownError = (reason: string) => new WebcomTransportError(SHUTDOWN, fal
  * its deadline or the shutdown came was never written. With any other axios instance, it is
  * read off the socket for axios's http adapter, and assumed possible otherwise.
  */
-export class HttpTransport implements GatewayTransport {
+export class HttpTransport implements GatewayTransport, BeforeApplicationShutdown {
   private readonly axios: AxiosInstance;
   /** The module's own engine, when the HttpService runs on it: shutdown reaches its queue. */
   private readonly engine?: UndiciEngine;
@@ -203,6 +203,14 @@ export class HttpTransport implements GatewayTransport {
         ),
     );
     return (this.closed = this.engine.close());
+  }
+
+  /**
+   * Under Nest, `app.close()` waits here, after every module's `onModuleDestroy`, until calls on
+   * the wire have finished and the connections are closed.
+   */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
   /** Resolves true after `ms`, or false at once if the transport closes first. */

@@ -287,15 +287,12 @@ describe('fault injection', () => {
         new Logger('test'),
       );
     const holder = transport(2_000);
-    const client = new WebcomService(
-      {
-        credentials: { user: 'shop', password: PASSWORD },
-        baseUrl: fake.baseUrl,
-        senders: { sms: 'Shop' },
-      },
-      undefined,
-      transport(300),
-    );
+    // The application's instance here is the engine's own: the account finds the engine in it.
+    const client = create(fake.baseUrl, {
+      axiosInstance: http.axiosRef,
+      retries: 0,
+      timeoutMs: 300,
+    });
     fake.fail({ kind: 'delay', ms: 600 });
     const held = holder.get(`${fake.baseUrl}/sendsms.php?balance=1`, 'read');
     const error = await client

@@ -7,10 +7,14 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { gzipSync, deflateSync, deflateRawSync } from 'node:zlib';
-import { WebcomService, type WebcomModuleOptions } from '../../lib/index.js';
-import { SecretRedactor } from '../../lib/errors/redaction.js';
-import { Logger } from '@nestjs/common';
-import { createGatewayHttpService, HttpTransport } from '../../lib/transport/http-transport.js';
+import { Test } from '@nestjs/testing';
+import {
+  getWebcomProviderToken,
+  WebcomModule,
+  WebcomService,
+  type WebcomModuleOptions,
+} from '../../lib/index.js';
+import { createGatewayHttpService } from '../../lib/transport/http-transport.js';
 
 /**
  * The module's undici engine as a user meets it: compressed answers, the size cap on the
@@ -201,7 +205,7 @@ describe('the undici engine', () => {
       expect(calls).toBe(1);
     });
 
-    it("interceptors added to the engine's HttpService apply to every request", async () => {
+    it("interceptors on the account's HttpService provider apply to every request", async () => {
       const seen: string[] = [];
       const baseUrl = await serve((req, res) => {
         seen.push(String(req.headers.traceparent));
@@ -212,21 +216,47 @@ describe('the undici engine', () => {
         config.headers.set('traceparent', '00-abc-def-01');
         return config;
       });
-      const transport = new HttpTransport(
-        http,
-        { timeoutMs: 1000, retries: 0, loggableParams: new Set() },
-        new SecretRedactor(['pw']),
-        new Logger('test'),
-      );
-      const service = new WebcomService(
-        { credentials: { user: 'shop', password: 'pw' }, baseUrl },
-        undefined,
-        transport,
-      );
-      services.push(service);
-      await service.getBalance();
+      const moduleRef = await Test.createTestingModule({
+        imports: [WebcomModule.forRoot({ credentials: { user: 'shop', password: 'pw' }, baseUrl })],
+      })
+        .overrideProvider(getWebcomProviderToken('http-service'))
+        .useValue(http)
+        .compile();
+      await moduleRef.get(WebcomService).getBalance();
       expect(seen).toEqual(['00-abc-def-01']);
-      await transport.close();
+      await moduleRef.close();
     });
+  });
+
+  it('app.close() waits for a send on the wire, and settles one waiting for a connection as never sent', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const baseUrl = await serve((_req, res) => {
+      void held.then(() => res.end(ANSWER));
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WebcomModule.forRoot({
+          credentials: { user: 'shop', password: 'pw' },
+          baseUrl,
+          senders: { sms: 'Shop' },
+          maxSockets: 1,
+        }),
+      ],
+    }).compile();
+    const app = await moduleRef.init();
+    const webcom = app.get(WebcomService);
+    const onWire = webcom.sendSms({ to: '79991234567', text: 'on the wire' });
+    const queued = webcom.sendSms({ to: '79991234568', text: 'queued' }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let closed = false;
+    const closing = app.close().then(() => (closed = true));
+    expect(await queued).toMatchObject({ code: 'ESHUTDOWN', possiblyDelivered: false });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    release();
+    await expect(onWire).resolves.toMatchObject({ messages: [{ id: '42' }] });
+    await closing;
+    await expect(webcom.getBalance()).rejects.toMatchObject({ code: 'ESHUTDOWN' });
   });
 });

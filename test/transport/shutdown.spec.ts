@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import '../support/quiet-logs.js';
 import { FakeWebcomServer } from '../../lib/testing/fake-webcom-server.js';
-import { WebcomService, type WebcomModuleOptions } from '../../lib/index.js';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { WebcomModule, WebcomService, type WebcomModuleOptions } from '../../lib/index.js';
 
 /**
  * What `close()` does to calls at each stage: refused before they start, settled as never
@@ -10,15 +11,26 @@ import { WebcomService, type WebcomModuleOptions } from '../../lib/index.js';
  */
 describe('shutdown of the HTTP transport', () => {
   let fake: FakeWebcomServer;
-  const create = (extra: Partial<WebcomModuleOptions> = {}) =>
-    new WebcomService({
-      credentials: { user: 'shop', password: 'pw' },
-      baseUrl: fake.baseUrl,
-      senders: { sms: 'Shop' },
-      ...extra,
-    });
-  const close = (service: WebcomService) =>
-    (service as unknown as { transport: { close(): unknown } }).transport.close();
+  const contexts = new Map<WebcomService, TestingModule>();
+  /** An account as an application has it: WebcomModule in a Nest context. */
+  const create = async (extra: Partial<WebcomModuleOptions> = {}) => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WebcomModule.forRoot({
+          credentials: { user: 'shop', password: 'pw' },
+          baseUrl: fake.baseUrl,
+          senders: { sms: 'Shop' },
+          ...extra,
+        }),
+      ],
+    }).compile();
+    await moduleRef.init();
+    const service = moduleRef.get(WebcomService);
+    contexts.set(service, moduleRef);
+    return service;
+  };
+  /** `app.close()`. */
+  const close = (service: WebcomService) => contexts.get(service)!.close();
   const shutdown = { name: 'WebcomTransportError', code: 'ESHUTDOWN', possiblyDelivered: false };
 
   /** Timers and TCP handles open now (jest's own and the fake gateway's included). */
@@ -45,7 +57,7 @@ describe('shutdown of the HTTP transport', () => {
   afterEach(() => fake.stop());
 
   it('refuses calls made after close(), sending nothing', async () => {
-    const service = create();
+    const service = await create();
     await service.getBalance();
     await close(service);
     const calls = [
@@ -58,7 +70,7 @@ describe('shutdown of the HTTP transport', () => {
   });
 
   it('settles sends waiting for a connection as never sent, and lets the one on the wire finish', async () => {
-    const service = create({ maxSockets: 1, timeoutMs: 5_000 });
+    const service = await create({ maxSockets: 1, timeoutMs: 5_000 });
     fake.fail({ kind: 'delay', ms: 300 });
     const before = handles();
     const onWire = service.sendSms({ to: '79991234567', text: 'on the wire' });
@@ -80,7 +92,7 @@ describe('shutdown of the HTTP transport', () => {
   });
 
   it('a call on the wire at close() still has its deadline', async () => {
-    const service = create({ timeoutMs: 300 });
+    const service = await create({ timeoutMs: 300 });
     fake.fail({ kind: 'delay', ms: 2_000 });
     const call = service.sendSms({ to: '79991234567', text: 'slow' }).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -91,7 +103,7 @@ describe('shutdown of the HTTP transport', () => {
   });
 
   it('ends a Retry-After wait at once: no further request, nothing left running', async () => {
-    const service = create({ retries: 2 });
+    const service = await create({ retries: 2 });
     fake.fail({ kind: 'http', status: 429, headers: { 'retry-after': '10' } });
     const before = handles();
     const read = service.getBalance().catch((e: unknown) => e);
@@ -107,7 +119,7 @@ describe('shutdown of the HTTP transport', () => {
   });
 
   it('ends a backoff wait between retries of a read', async () => {
-    const service = create({ retries: 5 });
+    const service = await create({ retries: 5 });
     fake.fail({ kind: 'http', status: 503 }, 10);
     const before = handles();
     const read = service.getBalance().catch((e: unknown) => e);
