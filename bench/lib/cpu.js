@@ -80,8 +80,10 @@ export async function loadServiceStubPath(distDir = DEFAULT_DIST) {
     baseUrl: 'http://127.0.0.1:1',
     senders: { sms: SENDER },
   });
-  // The transport is a private field in TypeScript only; the stub keeps its contract.
-  service.transport.get = async () => ({ status: 200, body: ONE_ANSWER });
+  // The transport is private in TypeScript only; the stub keeps its contract. Builds before the
+  // per-account providers held it on the service itself.
+  const transport = service.account?.gateway.transport ?? service.transport;
+  transport.get = async () => ({ status: 200, body: ONE_ANSWER });
   return async () => (await service.sendSms({ to: ONE_RECIPIENT, text: TEXT })).messages.length;
 }
 

@@ -17,6 +17,7 @@ import {
 } from './gateway-transport.js';
 import { trackedTransport } from './socket-tracker.js';
 import {
+  ACCEPT_ENCODING,
   RequestNotSentError,
   requestSentOf,
   UndiciEngine,
@@ -89,7 +90,11 @@ export function createGatewayHttpService(
   // Axios merges every method's default headers into each request; a GET needs none of the
   // body headers.
   instance.defaults.headers = {
-    common: { Accept: 'application/json, text/plain, */*', 'User-Agent': 'nestjs-webcom' },
+    common: {
+      Accept: 'application/json, text/plain, */*',
+      'Accept-Encoding': ACCEPT_ENCODING,
+      'User-Agent': 'nestjs-webcom',
+    },
     delete: {},
     get: {},
     head: {},

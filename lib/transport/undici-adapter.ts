@@ -19,6 +19,9 @@ export interface UndiciAdapterOptions {
   ca?: string | Buffer | (string | Buffer)[];
 }
 
+/** What the engine decodes; sent unless the request names its own. */
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
+
 /** Idle keep-alive connections are closed before a typical server's 5 s keep-alive timeout. */
 const KEEP_ALIVE_TIMEOUT_MS = 4_000;
 
@@ -393,9 +396,13 @@ export class UndiciEngine {
       const request = new PendingRequest(this, config, maxBytes, resolve, reject);
       if (!request.watch()) return;
       this.pending.add(request);
-      const headers = config.headers?.toJSON(true) ?? {};
-      if (config.decompress !== false && !config.headers?.has('Accept-Encoding')) {
-        headers['Accept-Encoding'] = 'gzip, deflate, br';
+      const headers = (config.headers?.toJSON(true) ?? {});
+      if (
+        config.decompress !== false &&
+        headers['Accept-Encoding'] === undefined &&
+        !config.headers?.has('Accept-Encoding')
+      ) {
+        headers['Accept-Encoding'] = ACCEPT_ENCODING;
       }
       try {
         this.dispatcher.dispatch(
