@@ -396,7 +396,7 @@ export class UndiciEngine {
       const request = new PendingRequest(this, config, maxBytes, resolve, reject);
       if (!request.watch()) return;
       this.pending.add(request);
-      const headers = (config.headers?.toJSON(true) ?? {});
+      const headers = config.headers?.toJSON(true) ?? {};
       if (
         config.decompress !== false &&
         headers['Accept-Encoding'] === undefined &&
