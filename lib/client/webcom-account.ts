@@ -67,7 +67,7 @@ export function createHttpTransport(
  * `webcomAccountProviders` wires it; throws on bad options.
  */
 export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(options, name);
   const events = new WebcomEventStream();
   const transport = createHttpTransport(resolved, createAccountHttpService(resolved), name);
   const gateway = new WebcomGatewayClient(resolved, transport, events);
@@ -95,7 +95,7 @@ export function webcomAccountProviders(
     {
       provide: token('options'),
       // The options are checked here, so bad ones stop the application at boot.
-      useFactory: (options: WebcomModuleOptions) => resolveOptions(options),
+      useFactory: (options: WebcomModuleOptions) => resolveOptions(options, name),
       inject: [rawOptionsToken],
     },
     {
