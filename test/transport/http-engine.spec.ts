@@ -77,6 +77,20 @@ describe('the undici engine', () => {
     expect(acceptEncoding).toContain(encoding);
   });
 
+  it.each([
+    ['proxy', { proxy: 'yes' }],
+    ['ca', { ca: 42 }],
+    ['ca', { ca: [] }],
+    ['axiosInstance', { axiosInstance: {} }],
+  ])('refuses a malformed %s at boot, naming it', (field, extra) => {
+    expect(() => create('http://127.0.0.1:9', extra as Partial<WebcomModuleOptions>)).toThrow(
+      expect.objectContaining({
+        name: 'WebcomValidationError',
+        errors: [expect.objectContaining({ field })],
+      }),
+    );
+  });
+
   it('stops a compression bomb at the 1 MiB cap on the decoded body', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(1024 * 1024);
