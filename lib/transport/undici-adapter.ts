@@ -71,7 +71,15 @@ const UNDICI_CODES: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
 };
 
-/** What `onResponseStart` and the caller share about one request. */
+/**
+ * One request on its way: undici's handler for it, and the settling of the adapter's promise.
+ *
+ * Whether it left is read off `onRequestStart`: undici calls it in `writeH1` once the request
+ * has a connected socket, right before it publishes `undici:client:sendHeaders` and writes the
+ * headers. The handler hook is used rather than that diagnostics channel: a channel subscription
+ * is process-wide (every undici request of the application, `fetch` included, would publish to
+ * it) and would have to be mapped back to the call.
+ */
 class PendingRequest implements Dispatcher.DispatchHandler {
   /** Set by undici right before the request's first byte is written to a connected socket. */
   sent = false;
