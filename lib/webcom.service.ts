@@ -102,8 +102,11 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.tracker.getStatus(id);
   }
 
-  /** Many statuses, at most `concurrency` reads at once, in the order of `ids`. */
-  getStatuses(ids: readonly string[]): Promise<MessageStatus[]> {
+  /**
+   * Many statuses, at most `concurrency` reads at once, in the order of `ids`: one id or an array
+   * of ids (a string is one id, never its characters); anything else is a WebcomValidationError.
+   */
+  getStatuses(ids: string | readonly string[]): Promise<MessageStatus[]> {
     return this.account.tracker.getStatuses(ids);
   }
 
@@ -112,8 +115,11 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.tracker.waitForFinalStatus(id, options);
   }
 
-  /** Each change of each message's status, completing when all are final. */
-  trackDelivery(ids: readonly string[], options?: TrackOptions): Observable<MessageStatus> {
+  /** Each change of each message's status, completing when all are final; one id or an array. */
+  trackDelivery(
+    ids: string | readonly string[],
+    options?: TrackOptions,
+  ): Observable<MessageStatus> {
     return this.account.tracker.trackDelivery(ids, options);
   }
 

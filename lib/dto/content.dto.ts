@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsNotEmpty, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, ValidateNested } from 'class-validator';
 import { CONTENT_CHANNELS, type ContentChannel } from '../protocol/channels.js';
 import type { Button, ChannelContent } from '../protocol/messages.js';
 import {
@@ -25,8 +25,13 @@ export class ButtonDto implements Button {
 /** Recipients of every send: what people type, sent as international digits. */
 export abstract class RecipientsDto {
   /**
-   * One phone number, or a non-empty array of them, in any usual notation (`+7 999 123-45-67`);
-   * sent as international digits in `dadr` (docs/protocol.md §1).
+   * One phone number, or an array of them. Each string is exactly one number as a person types
+   * it (`+7 (999) 123-45-67`, `8 999 123 45 67`, `79991234567`); text around it, an extension
+   * or several numbers in one string (`79991234567;79997654321`) are refused, naming the entry.
+   *
+   * Numbers that are the same after normalisation get one message (and one charge): the
+   * result's `messages` hold one entry per distinct number, in the order first given, each
+   * with its `to`.
    */
   @Transform(({ value }) => normalizePhones(value))
   @IsPhoneList()
@@ -37,8 +42,7 @@ export abstract class RecipientsDto {
 export abstract class SenderDto extends RecipientsDto {
   /** The sender name (wire `sadr`, `sender_viber`, `name_clients_*`); defaults to `options.senders`. */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   from?: string;
 }
 
@@ -66,7 +70,6 @@ export class ChannelContentDto implements ChannelContent {
 
   /** The sender name on this channel; defaults to `options.senders`. */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   from?: string;
 }

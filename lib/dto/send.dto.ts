@@ -6,7 +6,7 @@ import { ButtonDto, ChannelContentDto, RecipientsDto, SenderDto } from './conten
 import {
   IsFallbackFor,
   IsHttpUrl,
-  IsOneVoiceSource,
+  IsVoiceSource,
   IsOptionalText,
   IsPrimaryContent,
   IsRichContent,
@@ -101,7 +101,7 @@ export class SendWhatsappDto extends RichMessageDto {
  */
 export class SendVoiceDto extends SenderDto implements OutgoingMessage {
   /** Text the call speaks (wire `text_voice`). */
-  @IsOneVoiceSource()
+  @IsVoiceSource()
   @IsOptionalText()
   text?: string;
 
