@@ -189,7 +189,7 @@ describe('fault injection', () => {
     messageId = (await webcom.sendSms({ to: '79991234567', text: 'seed' })).messages[0].id;
   });
   afterAll(async () => {
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
     await fake.stop();
     console.log(
       `Fault matrix (retries=${RETRIES}, timeoutMs=${TIMEOUT_MS}):\n${measured.join('\n')}`,
@@ -269,7 +269,7 @@ describe('fault injection', () => {
         );
       } finally {
         Logger.overrideLogger(['error']);
-        client.onModuleDestroy();
+        client.onApplicationShutdown();
         await late?.stop();
       }
     },
@@ -309,6 +309,7 @@ describe('fault injection', () => {
     measured.push(
       'deadline while queued for a socket | send | WebcomTransportError ETIMEDOUT | requests 0 | possiblyDelivered false',
     );
+    client.onApplicationShutdown();
   });
 
   it('a send to a gateway that never comes up fails as never delivered', async () => {
@@ -319,7 +320,7 @@ describe('fault injection', () => {
     measured.push(
       `connection refused, gateway down | send | WebcomTransportError ECONNREFUSED | requests 0 | possiblyDelivered false`,
     );
-    client.onModuleDestroy();
+    client.onApplicationShutdown();
   });
 });
 

@@ -57,7 +57,7 @@ describe('the undici engine', () => {
     return service;
   };
   afterEach(async () => {
-    for (const service of services.splice(0)) service.onModuleDestroy();
+    for (const service of services.splice(0)) service.onApplicationShutdown();
     for (const server of servers.splice(0)) await stop(server);
   });
 
