@@ -97,8 +97,9 @@ export class WebcomGatewayClient {
     return this.transport.get(`${this.registrationUrl}?${query}`, 'send');
   }
 
+  /** Refuses further calls at once; calls on the wire finish within their deadline. */
   close(): void {
-    this.transport.close();
+    void this.transport.close();
   }
 
   /** Encodes the message and spreads its recipients over requests short enough to send. */
