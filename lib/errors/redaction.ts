@@ -173,12 +173,17 @@ function base64Cores(value: string): string[] {
       .replace(/=+$/, '');
     const mixedAtEnd = (offset + bytes.length) % 3 === 0 ? 0 : 1;
     const core = encoded.slice([0, 2, 3][offset], encoded.length - mixedAtEnd);
-    if (core.length >= MIN_BASE64_CORE) {
-      cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
-    }
+    if (core.length >= MIN_BASE64_CORE) cores.push(base64Pattern(core));
   }
   return cores;
 }
+
+/**
+ * Base64 letters as a pattern, standard or URL-safe, `+` and `/` possibly percent-encoded: a
+ * plain pattern rather than every echo form of each letter, as it is tried many times over.
+ */
+const base64Pattern = (letters: string) =>
+  letters.replace(/[+/]/g, (char) => (char === '+' ? '(?:\\+|-|%2[bB])' : '(?:/|_|%2[fF])'));
 
 /** A value's characters, and a pattern of its first ones, to find it cut off by the end. */
 interface CutMatcher {
@@ -227,7 +232,7 @@ class Masking {
         valuePattern(value),
         `${valuePattern(standard)}${PADDING}`,
         valuePattern(urlSafe),
-        ...percentEncodings(value).flatMap(base64Cores).map(valuePattern),
+        ...new Set(percentEncodings(value).flatMap(base64Cores)),
       ];
     });
     return {
