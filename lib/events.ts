@@ -31,7 +31,10 @@ export interface WebcomStatusEvent {
   id: string;
   state: DeliveryState;
   previous?: DeliveryState;
+  /** The vendor's final: the state can no longer change. */
   final: boolean;
+  /** `deliver` or a final state: the outcome is known (`MessageStatus.settled`). */
+  settled: boolean;
 }
 
 /** What `WebcomService.events$` emits: free of secrets and, by default, of message text. */

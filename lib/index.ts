@@ -15,7 +15,11 @@ export type { Button, ChannelContent, Credentials, Senders } from './protocol/me
 export { toInternationalDigits } from './protocol/phone.js';
 export { tokenHash } from './protocol/encode.js';
 export type * from './protocol/results.js';
-export { WebcomTrackingTimeoutError, type TrackOptions } from './tracking/delivery-tracking.js';
+export {
+  WebcomTrackingTimeoutError,
+  type TrackOptions,
+  type TrackUntil,
+} from './tracking/delivery-tracking.js';
 export { getWebcomToken, InjectWebcom } from './webcom.constants.js';
 export { WEBCOM_MODULE_OPTIONS, type WebcomModuleExtras } from './webcom.module-definition.js';
 export { WebcomModule } from './webcom.module.js';

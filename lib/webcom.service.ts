@@ -7,6 +7,7 @@ import {
   waitForFinalStatus,
   type TrackOptions,
 } from './tracking/delivery-tracking.js';
+import { refusingAfterShutdown, ShutdownSignal } from './util/shutdown-signal.js';
 import { assertMessageId, assertSmsParts } from './dto/checks.js';
 import { validateDto } from './dto/validate.js';
 import { RegisterDto } from './dto/register.dto.js';
@@ -88,6 +89,8 @@ export class WebcomService implements OnModuleDestroy {
   private readonly events = new Subject<WebcomEvent>();
   private readonly lastStates = new Map<string, DeliveryState>();
   private readonly logger: Logger;
+  /** Closed by the first shutdown hook: refuses every later call and ends pending waits. */
+  private readonly shutdown = new ShutdownSignal();
 
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
   readonly events$: Observable<WebcomEvent> = this.events.asObservable();
@@ -104,18 +107,20 @@ export class WebcomService implements OnModuleDestroy {
       .filter(([key]) => key !== 'user')
       .map(([, value]) => value);
     this.redactor = new SecretRedactor(secrets);
-    this.transport =
+    this.transport = refusingAfterShutdown(
+      this.shutdown,
       transport ??
-      new HttpTransport(
-        {
-          timeoutMs: this.options.timeoutMs,
-          retries: this.options.retries,
-          maxSockets: this.options.maxSockets,
-          loggableParams: LOGGABLE_PARAMS,
-        },
-        this.redactor,
-        this.logger,
-      );
+        new HttpTransport(
+          {
+            timeoutMs: this.options.timeoutMs,
+            retries: this.options.retries,
+            maxSockets: this.options.maxSockets,
+            loggableParams: LOGGABLE_PARAMS,
+          },
+          this.redactor,
+          this.logger,
+        ),
+    );
     this.sendUrl = `${this.options.baseUrl}/${SEND_PATH}`;
     this.registrationUrl = `${this.options.baseUrl}/${REGISTRATION_PATH}`;
     this.credentialQuery = encodeQuery(credentialParams(credentials));
@@ -169,17 +174,25 @@ export class WebcomService implements OnModuleDestroy {
     return getStatuses(this.readStatus, ids, this.options.concurrency);
   }
 
-  /** Polls with backoff until the message's status is final; rejects on `timeoutMs`. */
+  /**
+   * Polls with backoff until the message is settled (`until: 'read'`: final); rejects on
+   * `timeoutMs`, and with `ESHUTDOWN` when the module shuts down first.
+   */
   waitForFinalStatus(id: string, options?: TrackOptions): Promise<MessageStatus> {
-    return waitForFinalStatus(this.readStatus, id, options);
+    return waitForFinalStatus(this.readStatus, id, options, this.shutdown);
   }
 
-  /** Each change of each message's status, completing when all are final. */
+  /**
+   * Each change of each message's status, completing when all are settled (`until: 'read'`:
+   * final); errors with `ESHUTDOWN` when the module shuts down first.
+   */
   trackDelivery(ids: readonly string[], options?: TrackOptions): Observable<MessageStatus> {
-    return trackDelivery(this.readStatus, ids, {
-      concurrency: this.options.concurrency,
-      ...options,
-    });
+    return trackDelivery(
+      this.readStatus,
+      ids,
+      { concurrency: this.options.concurrency, ...options },
+      this.shutdown,
+    );
   }
 
   async getBalance(): Promise<Balance> {
@@ -203,6 +216,8 @@ export class WebcomService implements OnModuleDestroy {
   private readonly readStatus = (id: string) => this.getStatus(id);
 
   onModuleDestroy(): void {
+    // First: from here on nothing new goes out, and every wait ends now rather than polling on.
+    this.shutdown.close();
     this.transport.close();
     this.events.complete();
   }
@@ -306,6 +321,7 @@ export class WebcomService implements OnModuleDestroy {
       state: status.state,
       ...(previous ? { previous } : {}),
       final: status.final,
+      settled: status.settled,
     });
   }
 

@@ -18,8 +18,16 @@ export type DeliveryState =
 export interface MessageStatus {
   id: string;
   state: DeliveryState;
-  /** True when the state can no longer change. */
+  /**
+   * The vendor's final: `read`, `not_deliver`, `expired` or `partly_deliver`, after which the state
+   * never changes (docs/protocol.md §3).
+   */
   final: boolean;
+  /**
+   * `deliver` or a final state: the outcome is known. An SMS, a voice call or a flashcall never
+   * goes past `deliver`, so this is where waiting for one ends (docs/protocol.md §5, D11).
+   */
+  settled: boolean;
   time?: string;
   /** The activation code a flashcall carried. */
   code?: string;
