@@ -1,4 +1,10 @@
 import 'reflect-metadata';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { lastValueFrom } from 'rxjs';
@@ -168,4 +174,53 @@ describe('WebcomService at app.close()', () => {
     await sleep(50);
     expect(fake.requests).toHaveLength(requestsAtClose);
   });
+});
+
+describe('a process closing its app while waiting for a status', () => {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const fixtures = join(root, 'test', 'tracking', 'fixtures');
+  // Inside node_modules, so the compiled files find their packages; this run's own folder.
+  const dist = join(root, 'node_modules', '.cache', 'webcom-shutdown-test', String(process.pid));
+  let fake: FakeWebcomServer;
+
+  beforeAll(async () => {
+    fake = await FakeWebcomServer.start({
+      accounts: [{ user: 'shop', password: 'pw' }],
+      deliverAfterMs: 10 * 60_000,
+    });
+    await promisify(execFile)(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        join(fixtures, 'tsconfig.close.json'),
+        '--outDir',
+        dist,
+      ],
+      { cwd: root },
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await fake.stop();
+    await rm(dist, { recursive: true, force: true });
+  });
+
+  it('exits by itself, the wait rejected with ESHUTDOWN', async () => {
+    const child = spawn(process.execPath, [join(fixtures, 'close-while-waiting.mjs')], {
+      cwd: root,
+      env: { ...process.env, WEBCOM_DIST: dist, WEBCOM_BASE_URL: fake.baseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // Far below the wait's ten-minute timeout: only a clean shutdown ends the process in time.
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    clearTimeout(watchdog);
+
+    expect({ code, signal, output }).toEqual({ code: 0, signal: null, output: expect.any(String) });
+    expect(JSON.parse(output.trim().split('\n').at(-1)!)).toEqual({ rejected: SHUTDOWN });
+    expect(fake.requests.filter((r) => r.operation === 'status').length).toBeGreaterThan(1);
+  }, 30_000);
 });
