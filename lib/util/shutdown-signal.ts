@@ -23,9 +23,9 @@ export function isShutdownError(error: unknown): error is WebcomTransportError {
 }
 
 /**
- * The closed state of one service. Closed by the service's first shutdown hook, it refuses any
- * call started afterwards and ends every wait still pending, so no poll, timer or request
- * outlives the application.
+ * The closed state of one account. Closed by the service's first shutdown hook, it makes the
+ * account refuse any call started afterwards (see {@link refusingAfterShutdown}) and ends every
+ * wait still pending, so no poll, timer or request outlives the application.
  *
  * A listener set of its own rather than an `AbortSignal`: any number of waits may listen at
  * once without Node's listener-leak warning.
@@ -45,15 +45,6 @@ export class ShutdownSignal {
     const listeners = [...this.listeners];
     this.listeners.clear();
     for (const listener of listeners) listener();
-  }
-
-  /**
-   * Throws when closed, before anything is sent.
-   *
-   * @throws {WebcomTransportError} code `ESHUTDOWN`, `possiblyDelivered: false`.
-   */
-  throwIfClosed(): void {
-    if (this.isClosed) throw shutdownRefusal();
   }
 
   /**

@@ -121,8 +121,11 @@ describe('the sample application', () => {
 
     it('opens an account and passes the gateway answer on', async () => {
       const { body } = await post('/registrations', individual).expect(201);
-      expect(body.status).toBe(200);
-      expect(body.body).toContain('Registration complete');
+      expect(body).toEqual({
+        accepted: true,
+        status: 200,
+        message: expect.stringContaining('Registration complete') as unknown,
+      });
       expect(fake.requests[0].query).toMatchObject({ businessman: 'fl', phone: DIGITS });
     });
 
