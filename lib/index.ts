@@ -33,3 +33,15 @@ export {
 export { WebcomModule } from './webcom.module.js';
 export { WEBCOM_DEFAULT_BASE_URL, type WebcomModuleOptions } from './webcom-options.js';
 export { WebcomService } from './webcom.service.js';
+export {
+  WebcomExceptionFilter,
+  webcomErrorResponse,
+  type WebcomApiErrorBody,
+  type WebcomErrorBody,
+  type WebcomErrorResponseBody,
+  type WebcomFailedRecipients,
+  type WebcomPartialSendErrorBody,
+  type WebcomTrackingTimeoutErrorBody,
+  type WebcomTransportErrorBody,
+  type WebcomValidationErrorBody,
+} from './webcom-exception.filter.js';

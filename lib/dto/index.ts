@@ -1,3 +1,5 @@
+// Gives every DTO the OpenAPI metadata @nestjs/swagger reads; swagger itself is not imported.
+import './openapi.js';
 export { ButtonDto, ChannelContentDto } from './content.dto.js';
 export { RegisterDto, type RegistrantType } from './register.dto.js';
 export {

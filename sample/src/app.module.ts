@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { WebcomModule } from 'nestjs-webcom';
+import { WebcomExceptionFilter, WebcomModule } from 'nestjs-webcom';
 import { WebcomHealthIndicator } from 'nestjs-webcom/health';
 import { AccountController } from './account.controller.js';
 import { EmbeddedGatewayModule, EmbeddedWebcomGateway } from './embedded-gateway.js';
@@ -11,7 +11,6 @@ import { MessagesController } from './messages.controller.js';
 import { QueuedSendingModule } from './queued-sending.js';
 import { createValidationPipe } from './validation.pipe.js';
 import { WebcomEventLogger } from './webcom-event-logger.js';
-import { WebcomExceptionFilter } from './webcom-exception.filter.js';
 import { createWebcomOptions } from './webcom-options.factory.js';
 
 @Module({
