@@ -53,8 +53,11 @@ export interface WebcomTransportErrorBody extends WebcomErrorBody {
 export interface WebcomFailedRecipients {
   /** The recipients of the failed part. */
   to: string[];
+  /** Why the part failed, as the error's safe fields. */
   error: {
+    /** The error's class name, such as `WebcomTransportError`. */
     name: string;
+    /** The error's message, free of secrets. */
     message: string;
     /** True when these recipients may have received the message anyway. */
     possiblyDelivered: boolean;
@@ -70,7 +73,9 @@ export interface WebcomFailedRecipients {
  * recipients in `failed` may need another try.
  */
 export interface WebcomPartialSendErrorBody extends WebcomErrorBody {
+  /** The messages that went out, with their ids and prices. */
   sent: SendResult;
+  /** The failed parts: their recipients, and why. */
   failed: WebcomFailedRecipients[];
 }
 

@@ -90,13 +90,14 @@ export class WebcomService implements OnModuleDestroy {
   }
 
   /**
-   * The primary channel's content, falling back to the other channel's (docs/protocol.md §1.5);
+   * The primary channel's content, falling back to the other channel's (docs/protocol.md §2);
    * `send('cascade', dto)`.
    */
   sendCascade(dto: SendCascadeDto): Promise<SendResult> {
     return this.send('cascade', dto);
   }
 
+  /** The delivery state of message `id` (an id from `SendResult.messages`), read once. */
   getStatus(id: string): Promise<MessageStatus> {
     return this.account.tracker.getStatus(id);
   }
@@ -122,6 +123,7 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.tracker.trackDelivery(ids, options);
   }
 
+  /** What is left on the account, and its currency when the gateway says. */
   getBalance(): Promise<Balance> {
     return this.account.events.reporting('balance', () => this.account.gateway.balance());
   }
@@ -134,6 +136,7 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.registration.register(dto);
   }
 
+  /** Nest's shutdown hook: closes the HTTP connections and completes `events$`. */
   onModuleDestroy(): void {
     // First: from here on nothing new goes out, and every pending wait ends now.
     this.account.gateway.close();

@@ -52,7 +52,7 @@ export function createHttpTransport(options: ResolvedWebcomOptions, name?: strin
  * `webcomAccountProviders` wires it; throws on bad options.
  */
 export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(options, name);
   const events = new WebcomEventStream();
   const gateway = new WebcomGatewayClient(resolved, createHttpTransport(resolved, name), events);
   const states = new MessageStateMemory(events);
@@ -79,7 +79,7 @@ export function webcomAccountProviders(
     {
       provide: token('options'),
       // The options are checked here, so bad ones stop the application at boot.
-      useFactory: (options: WebcomModuleOptions) => resolveOptions(options),
+      useFactory: (options: WebcomModuleOptions) => resolveOptions(options, name),
       inject: [rawOptionsToken],
     },
     transport

@@ -11,16 +11,23 @@ import {
   normalizePhones,
 } from './rules.js';
 
+/** A button under a rich message (wire `button_*` and `action_*`, docs/protocol.md §2). */
 export class ButtonDto implements Button {
+  /** The button's caption, non-empty. */
   @IsText()
   text!: string;
 
+  /** The http(s) link the button opens. */
   @IsHttpUrl()
   url!: string;
 }
 
 /** Recipients of every send: what people type, sent as international digits. */
 export abstract class RecipientsDto {
+  /**
+   * One phone number, or a non-empty array of them, in any usual notation (`+7 999 123-45-67`);
+   * sent as international digits in `dadr` (docs/protocol.md §1).
+   */
   @Transform(({ value }) => normalizePhones(value))
   @IsPhoneList()
   to!: string | string[];
@@ -28,6 +35,7 @@ export abstract class RecipientsDto {
 
 /** A sender name, optional where `options.senders` names one for the channel. */
 export abstract class SenderDto extends RecipientsDto {
+  /** The sender name (wire `sadr`, `sender_viber`, `name_clients_*`); defaults to `options.senders`. */
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -36,22 +44,27 @@ export abstract class SenderDto extends RecipientsDto {
 
 /** A channel's content tagged with its channel: a fallback or a cascade's primary. */
 export class ChannelContentDto implements ChannelContent {
+  /** The channel this content goes out on (wire `type_send_1` or `type_send_2`). */
   @IsIn(CONTENT_CHANNELS)
   channel!: ContentChannel;
 
+  /** The text; an `sms` carries text only. */
   @IsContentOfItsChannel()
   @IsOptionalText()
   text?: string;
 
+  /** A button under the text (rich channels only). */
   @IsOptional()
   @ValidateNested()
   @Type(() => ButtonDto)
   button?: ButtonDto;
 
+  /** An http(s) URL of an image (rich channels only). */
   @IsOptional()
   @IsHttpUrl()
   imageUrl?: string;
 
+  /** The sender name on this channel; defaults to `options.senders`. */
   @IsOptional()
   @IsString()
   @IsNotEmpty()

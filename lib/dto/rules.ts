@@ -107,7 +107,7 @@ type Content = Partial<ChannelContent> & Record<string, unknown>;
 const hasContent = (o: Content) =>
   isPresent(o.text) || isPresent(o.button) || isPresent(o.imageUrl);
 
-/** PROTOCOL.md §2: text; text + button; text + button + image; image alone. */
+/** docs/protocol.md §2: text; text + button; text + button + image; image alone. */
 function isRichCombination(o: Content): boolean {
   const text = isPresent(o.text);
   const button = isPresent(o.button);
@@ -165,7 +165,7 @@ function contentProblem(content: Content, primary: Channel | undefined): string 
 }
 
 /**
- * The fallback is one of `allowed` (PROTOCOL.md §2) and carries content unless it is the
+ * The fallback is one of `allowed` (docs/protocol.md §2) and carries content unless it is the
  * primary's own channel. `primaryOf` names the primary channel of the object holding it.
  */
 export function IsFallbackFor(

@@ -2,7 +2,7 @@ import { DELIVERY_STATES, FINAL_STATES, SETTLED_STATES } from './channels.js';
 import type { Balance, DeliveryState, MessageStatus, SendResult } from './results.js';
 
 /*
- * Decoders of the gateway's answers (PROTOCOL.md §3). Each returns `undefined` for a body that is
+ * Decoders of the gateway's answers (docs/protocol.md §3). Each returns `undefined` for a body that is
  * not a success answer: the caller reports that as the gateway refusing the call.
  */
 

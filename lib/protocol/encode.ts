@@ -22,7 +22,7 @@ export interface WireSend {
   recipients: string[];
 }
 
-/** The authentication parameters of PROTOCOL.md §1, for every call but registration. */
+/** The authentication parameters of docs/protocol.md §1, for every call but registration. */
 export function credentialParams(credentials: Credentials): WireParams {
   if ('password' in credentials) {
     return [
@@ -87,7 +87,7 @@ function appendContent(
 }
 
 /**
- * The parameters of a send on `channel` (PROTOCOL.md §2, decisions D1–D9), recipients apart.
+ * The parameters of a send on `channel` (docs/protocol.md §2, decisions D1–D9), recipients apart.
  * Expects a message that passed its DTO's validation (recipients already normalised);
  * resolves senders from `senders`.
  */
@@ -152,7 +152,7 @@ export interface Registration {
   actualAddress?: string;
 }
 
-/** PROTOCOL.md §4. `individualCode` is D5's code for individuals. */
+/** docs/protocol.md §4. `individualCode` is D5's code for individuals. */
 export function encodeRegistration(registration: Registration, individualCode: string): WireParams {
   const businessman =
     registration.type === 'individual' ? individualCode : BUSINESSMAN_CODES[registration.type];

@@ -1,7 +1,7 @@
 import { WebcomValidationError } from '../errors/webcom-errors.js';
 import type { WireParams, WireSend } from './encode.js';
 
-/** Every value percent-encoded, so text reaches the gateway byte for byte (PROTOCOL.md §1). */
+/** Every value percent-encoded, so text reaches the gateway byte for byte (docs/protocol.md §1). */
 export function encodeQuery(params: WireParams): string {
   let query = '';
   for (const [name, value] of params) {

@@ -1,10 +1,12 @@
 /** What one message of a send cost, and the id to ask its status with. */
 export interface SentMessage {
+  /** The gateway's message id (wire `id_message`), an opaque string: pass it to `getStatus`. */
   id: string;
   /** The message's price; `NaN` when the gateway answered in the plain-text form, which has none. */
   price: number;
 }
 
+/** What a send answered (docs/protocol.md §3). */
 export interface SendResult {
   /** One entry per message, in the gateway's order. */
   messages: SentMessage[];
@@ -12,11 +14,19 @@ export interface SendResult {
   balance?: number;
 }
 
+/**
+ * A message's delivery state (docs/protocol.md §3): `send` no report yet, `deliver` delivered,
+ * `read` read (Viber, Telegram, WhatsApp only), `not_deliver` not delivered, `expired` unreachable
+ * until it expired, `partly_deliver` sent but no report ever came.
+ */
 export type DeliveryState =
   'send' | 'deliver' | 'read' | 'not_deliver' | 'expired' | 'partly_deliver';
 
+/** A message's status, as `getStatus` read it. */
 export interface MessageStatus {
+  /** The message's id. */
   id: string;
+  /** Its delivery state. */
   state: DeliveryState;
   /**
    * The vendor's final: `read`, `not_deliver`, `expired` or `partly_deliver`, after which the state
@@ -28,13 +38,17 @@ export interface MessageStatus {
    * goes past `deliver`, so this is where waiting for one ends (docs/protocol.md §5, D11).
    */
   settled: boolean;
+  /** When the state was reached, as the gateway wrote it (Moscow time); absent while `send`. */
   time?: string;
   /** The activation code a flashcall carried. */
   code?: string;
 }
 
+/** What `getBalance` read. */
 export interface Balance {
+  /** The amount left on the account. */
   balance: number;
+  /** The currency, when the gateway names it (its plain-text answer does). */
   currency?: string;
 }
 

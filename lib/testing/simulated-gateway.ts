@@ -35,7 +35,7 @@ interface ScriptedFailure {
 /**
  * The gateway as `WebcomTestingModule` simulates it, in memory and at the wire level: the
  * `GatewayTransport` the real `WebcomService` is built with. It reads the query the service
- * encoded and answers the bodies of PROTOCOL.md §3 (balance, prices, message ids '1', '2', …,
+ * encoded and answers the bodies of docs/protocol.md §3 (balance, prices, message ids '1', '2', …,
  * statuses), or throws a scripted failure; the service decodes them as it decodes the real
  * gateway's. It also keeps the record of every call and of every send it accepted. One per account.
  */
