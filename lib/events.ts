@@ -12,8 +12,8 @@ export interface WebcomSentEvent {
   channel: Channel;
   /** How many recipients the send (or this part of it) had. */
   recipients: number;
-  /** The gateway's ids and prices for the messages. */
-  messages: SentMessage[];
+  /** The gateway's ids and prices for the messages, without recipients: events carry no phone numbers. */
+  messages: Omit<SentMessage, 'to'>[];
   /** What is left on the account, when the gateway said. */
   balance?: number;
   /** Only with the option `includeTextInEvents`. */

@@ -12,6 +12,7 @@ import type {
   SendVoiceDto,
   SendWhatsappDto,
 } from './dto/send.dto.js';
+import type { CascadeChannel, CascadeOn } from './dto/channel-content.types.js';
 import { validateDto } from './dto/validate.js';
 import type { WebcomEvent } from './events.js';
 import type { Channel } from './protocol/channels.js';
@@ -91,9 +92,10 @@ export class WebcomService implements OnModuleDestroy {
 
   /**
    * The primary channel's content, falling back to the other channel's (docs/protocol.md §2);
-   * `send('cascade', dto)`.
+   * `send('cascade', dto)`. `P`, the primary's channel, types the fallback: a re-send on `P`, or
+   * content of its own on the other channel.
    */
-  sendCascade(dto: SendCascadeDto): Promise<SendResult> {
+  sendCascade<P extends CascadeChannel>(dto: SendCascadeDto & CascadeOn<P>): Promise<SendResult> {
     return this.send('cascade', dto);
   }
 
@@ -102,8 +104,11 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.tracker.getStatus(id);
   }
 
-  /** Many statuses, at most `concurrency` reads at once, in the order of `ids`. */
-  getStatuses(ids: readonly string[]): Promise<MessageStatus[]> {
+  /**
+   * Many statuses, at most `concurrency` reads at once, in the order of `ids`: one id or an array
+   * of ids (a string is one id, never its characters); anything else is a WebcomValidationError.
+   */
+  getStatuses(ids: string | readonly string[]): Promise<MessageStatus[]> {
     return this.account.tracker.getStatuses(ids);
   }
 
@@ -116,10 +121,13 @@ export class WebcomService implements OnModuleDestroy {
   }
 
   /**
-   * Each change of each message's status, completing when all are settled (`until: 'read'`:
-   * final); errors with `ESHUTDOWN` when the module shuts down first.
+   * Each change of each message's status (one id or an array), completing when all are settled
+   * (`until: 'read'`: final); errors with `ESHUTDOWN` when the module shuts down first.
    */
-  trackDelivery(ids: readonly string[], options?: TrackOptions): Observable<MessageStatus> {
+  trackDelivery(
+    ids: string | readonly string[],
+    options?: TrackOptions,
+  ): Observable<MessageStatus> {
     return this.account.tracker.trackDelivery(ids, options);
   }
 

@@ -5,6 +5,7 @@ import {
   WebcomService,
   WebcomValidationError,
   tokenHash,
+  type FallbackOf,
   type SendSmsDto,
   type WebcomModuleOptions,
 } from '../lib/index.js';
@@ -63,8 +64,8 @@ describe('WebcomService on the wire', () => {
     });
     expect(result).toEqual({
       messages: [
-        { id: '1000', price: 2.5 },
-        { id: '1001', price: 2.5 },
+        { id: '1000', to: '79991234567', price: 2.5 },
+        { id: '1001', to: '79997654321', price: 2.5 },
       ],
       balance: 100,
     });
@@ -82,14 +83,14 @@ describe('WebcomService on the wire', () => {
       to: '79991234567',
       text: 'x',
       from: 'Other',
-      validUntil: new Date('2026-11-27T21:30:00Z'),
+      validUntil: new Date('2027-11-27T21:30:00Z'),
       fallback: { channel: 'viber', text: 'via viber' },
     });
     expect(sent()).toEqual({
       type_send_1: 'sms',
       sadr: 'Other',
       text: 'x',
-      validity_period: '2026-11-28 00:30',
+      validity_period: '2027-11-28 00:30',
       type_send_2: 'viber',
       sender_viber: 'ShopViber',
       text_viber: 'via viber',
@@ -103,7 +104,7 @@ describe('WebcomService on the wire', () => {
       text: 'Sale',
       button: { text: 'Open', url: 'https://shop.example/sale?a=1&b=2' },
       imageUrl: 'https://shop.example/i.png',
-      validUntil: '2026-12-01 10:00',
+      validUntil: '2027-12-01 10:00',
       fallback: { channel: 'sms', text: 'Sale, see shop.example' },
     });
     expect(sent()).toEqual({
@@ -113,7 +114,7 @@ describe('WebcomService on the wire', () => {
       button_viber: 'Open',
       action_viber: 'https://shop.example/sale?a=1&b=2',
       image_viber: 'https://shop.example/i.png',
-      validity_period: '2026-12-01 10:00',
+      validity_period: '2027-12-01 10:00',
       type_send_2: 'sms',
       sadr: 'ShopSMS',
       text: 'Sale, see shop.example',
@@ -161,13 +162,13 @@ describe('WebcomService on the wire', () => {
       to: '79991234567',
       primary: { channel: 'viber', text: 'Hi on Viber', from: 'VB' },
       fallback: { channel: 'sms', text: 'Hi by SMS', from: 'SM' },
-      validUntil: '2026-12-01 10:00',
+      validUntil: '2027-12-01 10:00',
     });
     expect(sent()).toEqual({
       type_send_1: 'viber',
       sender_viber: 'VB',
       text_viber: 'Hi on Viber',
-      validity_period: '2026-12-01 10:00',
+      validity_period: '2027-12-01 10:00',
       type_send_2: 'sms',
       sadr: 'SM',
       text: 'Hi by SMS',
@@ -185,7 +186,7 @@ describe('WebcomService on the wire', () => {
       to: '79991234567',
       text: 'Hi',
       button: { text: 'Go', url: 'https://t.example' },
-      validUntil: '2026-12-01 10:00',
+      validUntil: '2027-12-01 10:00',
     });
     expect(sent()).toEqual({
       type_send_1: 'telegram',
@@ -193,7 +194,7 @@ describe('WebcomService on the wire', () => {
       text_telegram: 'Hi',
       button_telegram: 'Go',
       action_telegram: 'https://t.example',
-      validity_period_telegram: '2026-12-01 10:00',
+      validity_period_telegram: '2027-12-01 10:00',
       dadr: '79991234567',
     });
   });
@@ -202,13 +203,13 @@ describe('WebcomService on the wire', () => {
     await service.sendWhatsapp({
       to: '79991234567',
       imageUrl: 'https://cdn.example/p.jpg',
-      validUntil: '2026-12-01 10:00',
+      validUntil: '2027-12-01 10:00',
     });
     expect(sent()).toEqual({
       type_send_1: 'whatsapp',
       name_clients_whatsapp: 'ShopWa',
       image_whatsapp: 'https://cdn.example/p.jpg',
-      validity_period_whatsapp: '2026-12-01 10:00',
+      validity_period_whatsapp: '2027-12-01 10:00',
       dadr: '79991234567',
     });
   });
@@ -361,12 +362,6 @@ describe('WebcomService on the wire', () => {
         'button.url',
       ],
       [
-        'voice with text and audio',
-        () =>
-          service.sendVoice({ to: '79991234567', text: 'a', audioUrl: 'https://a.example/a.mp3' }),
-        'text',
-      ],
-      [
         'voice waiting 5 s',
         () => service.sendVoice({ to: '79991234567', text: 'a', waitSeconds: 5 }),
         'waitSeconds',
@@ -377,9 +372,9 @@ describe('WebcomService on the wire', () => {
           service.sendTelegram({
             to: '79991234567',
             text: 'a',
-            fallback: { channel: 'viber', text: 'b' },
+            fallback: invalid<FallbackOf<'telegram'>>({ channel: 'viber', text: 'b' }),
           }),
-        'fallback',
+        'fallback.channel',
       ],
       [
         'a same-channel fallback with a sender of its own',
@@ -387,9 +382,9 @@ describe('WebcomService on the wire', () => {
           service.sendSms({
             to: '79991234567',
             text: 'a',
-            fallback: { channel: 'sms', from: 'Other' },
+            fallback: invalid<FallbackOf<'sms'>>({ channel: 'sms', from: 'Other' }),
           }),
-        'fallback',
+        'fallback.from',
       ],
       [
         'a 31st of February',

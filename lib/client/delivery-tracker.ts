@@ -1,5 +1,5 @@
-import type { Observable } from 'rxjs';
-import { assertMessageId } from '../dto/checks.js';
+import { throwError, type Observable } from 'rxjs';
+import { assertMessageId, toMessageIds } from '../dto/checks.js';
 import type { MessageStatus } from '../protocol/results.js';
 import {
   getStatuses,
@@ -32,8 +32,9 @@ export class WebcomDeliveryTracker {
     });
   }
 
-  getStatuses(ids: readonly string[]): Promise<MessageStatus[]> {
-    return getStatuses(this.read, ids, this.concurrency);
+  /** One id or an array of ids: a string is one id, never its characters. */
+  async getStatuses(ids: string | readonly string[]): Promise<MessageStatus[]> {
+    return getStatuses(this.read, this.messageIds(ids), this.concurrency);
   }
 
   /** Ends with `ESHUTDOWN` as soon as the gateway client closes. */
@@ -41,14 +42,36 @@ export class WebcomDeliveryTracker {
     return waitForFinalStatus(this.read, id, options, this.gateway.shutdown);
   }
 
-  /** Errors with `ESHUTDOWN` as soon as the gateway client closes. */
-  trackDelivery(ids: readonly string[], options?: TrackOptions): Observable<MessageStatus> {
+  /**
+   * One id or an array of ids; anything else errors the stream with a WebcomValidationError.
+   * Errors with `ESHUTDOWN` as soon as the gateway client closes.
+   */
+  trackDelivery(
+    ids: string | readonly string[],
+    options?: TrackOptions,
+  ): Observable<MessageStatus> {
+    let checked: string[];
+    try {
+      checked = this.messageIds(ids);
+    } catch (error) {
+      return throwError(() => error);
+    }
     return trackDelivery(
       this.read,
-      ids,
+      checked,
       { concurrency: this.concurrency, ...options },
       this.gateway.shutdown,
     );
+  }
+
+  /** The ids checked; refused ones reported as a failed status call (each read reports its own). */
+  private messageIds(ids: unknown): string[] {
+    try {
+      return toMessageIds(ids);
+    } catch (error) {
+      this.events.report('status', error);
+      throw error;
+    }
   }
 
   /** Through `this.getStatus` at call time, so a wrapper set on the instance sees every read. */

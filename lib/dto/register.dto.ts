@@ -1,16 +1,8 @@
 import { Transform } from 'class-transformer';
-import {
-  IsEmail,
-  IsIn,
-  IsNotEmpty,
-  IsString,
-  Matches,
-  MinLength,
-  ValidateIf,
-} from 'class-validator';
+import { IsIn, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
 import type { Registration } from '../protocol/encode.js';
 import { REGISTRANT_NAME } from '../protocol/registrant-name.js';
-import { IsPhone, normalizePhones } from './rules.js';
+import { IsEmailAddress, IsPhone, IsText, normalizePhones } from './rules.js';
 
 /** The entity that registers: a legal entity, a sole proprietor or an individual. */
 export type RegistrantType = Registration['type'];
@@ -26,13 +18,11 @@ export class RegisterDto implements Registration {
   type!: RegistrantType;
 
   /** The new account's login. */
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   login!: string;
 
   /** The new account's password; scrubbed from any answer the library reports. */
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   password!: string;
 
   /** Russian or Latin letters, at least 3; words joined by spaces or hyphens. */
@@ -44,7 +34,7 @@ export class RegisterDto implements Registration {
   name!: string;
 
   /** Country or city, at least 3 characters. */
-  @IsString()
+  @IsText()
   @MinLength(3)
   city!: string;
 
@@ -54,7 +44,7 @@ export class RegisterDto implements Registration {
   phone!: string;
 
   /** A valid e-mail address (wire `e_mail`). */
-  @IsEmail()
+  @IsEmailAddress()
   email!: string;
 
   /** Tax number, at least 10 digits: required for `legal` and `entrepreneur`. */
@@ -64,13 +54,13 @@ export class RegisterDto implements Registration {
 
   /** Legal address, at least 10 characters (wire `juridical_address`): `legal` and `entrepreneur`. */
   @RequiredFor('legal', 'entrepreneur')
-  @IsString()
+  @IsText()
   @MinLength(10)
   legalAddress?: string;
 
   /** Company name, at least 5 characters (wire `company_name`): required for `legal`. */
   @RequiredFor('legal')
-  @IsString()
+  @IsText()
   @MinLength(5)
   companyName?: string;
 
@@ -81,7 +71,7 @@ export class RegisterDto implements Registration {
 
   /** Actual address, at least 10 characters (wire `address_facto`): required for `individual`. */
   @RequiredFor('individual')
-  @IsString()
+  @IsText()
   @MinLength(10)
   actualAddress?: string;
 }

@@ -1,12 +1,17 @@
 import {
+  isEmail,
   registerDecorator,
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
-import type { Channel, ContentChannel } from '../protocol/channels.js';
+import { CONTENT_CHANNELS, type Channel, type ContentChannel } from '../protocol/channels.js';
 import type { ChannelContent } from '../protocol/messages.js';
-import { isWireDate } from '../protocol/moscow-time.js';
-import { isPossibleInternationalDigits, toInternationalDigits } from '../protocol/phone.js';
+import { validUntilProblem } from '../protocol/moscow-time.js';
+import {
+  isPossibleInternationalDigits,
+  phoneProblem,
+  toInternationalDigits,
+} from '../protocol/phone.js';
 
 /** A custom class-validator rule, so the DTOs work the same under Nest's ValidationPipe. */
 function rule(
@@ -44,8 +49,17 @@ export const IsText = () => rule('isText', isText, TEXT_MESSAGE);
 export const IsOptionalText = () =>
   rule('isOptionalText', (value) => !isPresent(value) || isText(value), TEXT_MESSAGE);
 
+/**
+ * Whitespace and control characters: the URL parser strips or encodes them, so a URL holding
+ * them would pass the parse and reach the wire verbatim.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const URL_FORBIDDEN = /[\s\u0000-\u001f\u007f-\u009f]/;
+
 export const isHttpUrl = (value: unknown): boolean => {
-  if (typeof value !== 'string') return false;
+  if (typeof value !== 'string' || !value.isWellFormed() || URL_FORBIDDEN.test(value)) {
+    return false;
+  }
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
@@ -55,17 +69,21 @@ export const isHttpUrl = (value: unknown): boolean => {
 };
 
 export const IsHttpUrl = () =>
-  rule('isHttpUrl', isHttpUrl, '$property must be an absolute http(s) URL');
+  rule(
+    'isHttpUrl',
+    isHttpUrl,
+    '$property must be an absolute http(s) URL without spaces or control characters',
+  );
 
-/** A `Date` (written in Moscow time) or a strict `YYYY-MM-DD HH:MM` string. */
+/**
+ * A `Date` (written in Moscow time) or a strict `YYYY-MM-DD HH:MM` string (Moscow time), in the
+ * future and before year 10000.
+ */
 export const IsValidUntil = () =>
   rule(
     'isValidUntil',
-    (value) =>
-      value instanceof Date
-        ? !Number.isNaN(value.getTime())
-        : typeof value === 'string' && isWireDate(value),
-    '$property must be a valid Date or a real date written YYYY-MM-DD HH:MM',
+    (value) => validUntilProblem(value, Date.now()) === undefined,
+    ({ value }) => `$property ${validUntilProblem(value, Date.now()) ?? 'is invalid'}`,
   );
 
 const INTERNATIONAL_DIGITS = /^\d{1,15}$/;
@@ -83,7 +101,24 @@ const isNormalizedPhone = (value: unknown) =>
   INTERNATIONAL_DIGITS.test(value) &&
   isPossibleInternationalDigits(value);
 
-/** One phone number or a non-empty array of them, after `normalizePhones`. */
+const ONE_NUMBER_RULE =
+  'must be exactly one phone number (spaces, dashes, brackets, a leading + or 8 are fine)';
+
+/** What is wrong with one entry that `normalizePhones` could not read; never its value. */
+function entryProblem(entry: unknown): string {
+  if (typeof entry !== 'string') return 'must be a phone number string';
+  return phoneProblem(entry) === 'several numbers'
+    ? 'holds several numbers in one string: pass them as an array, one number per entry'
+    : ONE_NUMBER_RULE;
+}
+
+/** Entries named after the index a caller gave them, the first ten. */
+const MAX_NAMED_ENTRIES = 10;
+
+/**
+ * One phone number or a non-empty array of them, after `normalizePhones`. A bad entry is named
+ * by its index (`to[1]`), never quoted: a phone number is personal data.
+ */
 export const IsPhoneList = () =>
   rule(
     'isPhoneList',
@@ -92,109 +127,170 @@ export const IsPhoneList = () =>
         ? value.length > 0 && value.every(isNormalizedPhone)
         : isNormalizedPhone(value),
     ({ value }) => {
-      if (!Array.isArray(value)) return '$property must be a phone number or an array of them';
+      if (!Array.isArray(value)) {
+        return typeof value === 'string'
+          ? `$property ${entryProblem(value)}`
+          : '$property must be a phone number or an array of them';
+      }
       if (value.length === 0) return '$property must name at least one recipient';
-      const bad = value.flatMap((entry, index) => (isNormalizedPhone(entry) ? [] : [index]));
-      const shown = bad.slice(0, 10).join(', ');
-      return `$property entries ${shown}${bad.length > 10 ? ', …' : ''} are not phone numbers`;
+      const bad = value.flatMap((entry, index) =>
+        isNormalizedPhone(entry) ? [] : [`$property[${index}] ${entryProblem(entry)}`],
+      );
+      const more = bad.length - MAX_NAMED_ENTRIES;
+      return (
+        bad.slice(0, MAX_NAMED_ENTRIES).join('; ') +
+        (more > 0 ? `; and ${more} more entries are not phone numbers` : '')
+      );
     },
   );
 
-export const IsPhone = () => rule('isPhone', isNormalizedPhone, '$property must be a phone number');
+/** An e-mail address; checked for lone surrogates first, on which validator.js throws. */
+export const IsEmailAddress = () =>
+  rule(
+    'isEmailAddress',
+    (value) => isText(value) && isEmail(value),
+    '$property must be an email address',
+  );
+
+export const IsPhone = () =>
+  rule('isPhone', isNormalizedPhone, ({ value }) => `$property ${entryProblem(value)}`);
 
 type Content = Partial<ChannelContent> & Record<string, unknown>;
 
-const hasContent = (o: Content) =>
-  isPresent(o.text) || isPresent(o.button) || isPresent(o.imageUrl);
+/** The content fields a combination rule may report on, and the problem with each. */
+type ContentField = 'text' | 'button' | 'imageUrl' | 'from';
+type Problems = Partial<Record<ContentField, string>>;
 
-/** docs/protocol.md §2: text; text + button; text + button + image; image alone. */
-function isRichCombination(o: Content): boolean {
-  const text = isPresent(o.text);
-  const button = isPresent(o.button);
-  const image = isPresent(o.imageUrl);
-  return (text && (button || !image)) || (image && !text && !button);
+/**
+ * A rule that checks several fields of one object together and reports each problem on the
+ * field that is wrong: put it on every field it may report on.
+ */
+function combinationRule(name: string, problemsOf: (object: Content) => Problems) {
+  const problemOf = (args: ValidationArguments) =>
+    problemsOf(args.object as Content)[args.property as ContentField];
+  return (): PropertyDecorator => (target, propertyName) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: (args) => problemOf(args) ?? '' },
+      validator: { validate: (_value, args) => problemOf(args!) === undefined },
+    });
 }
 
 const RICH_COMBINATIONS = 'text, text + button, text + button + image, or an image alone';
 
-/** On a rich channel's DTO: its content is one of the four combinations the gateway takes. */
-export const IsRichContent = () =>
-  rule(
-    'isRichContent',
-    (_value, object) => isRichCombination(object),
-    `content must be ${RICH_COMBINATIONS}`,
-  );
-
-/** Voice needs exactly one of text to speak or an audio URL. */
-export const IsOneVoiceSource = () =>
-  rule(
-    'isOneVoiceSource',
-    (_value, object) => isPresent(object.text) !== isPresent(object.audioUrl),
-    'a voice message needs exactly one of text and audioUrl',
-  );
-
 /**
- * On a `ChannelContentDto`: what its own channel allows. Content may be absent here; whether it
- * is needed depends on the primary channel (see `IsFallbackFor`).
+ * docs/protocol.md §2: text; text + button; text + button + image; image alone. A button
+ * without text is a missing text; text and an image without a button, an image too many.
  */
-export const IsContentOfItsChannel = () =>
-  rule(
-    'isContentOfItsChannel',
-    (_value, object) => {
-      const content = object as Content;
-      if (!hasContent(content)) return true;
-      if (content.channel === 'sms')
-        return !isPresent(content.button) && !isPresent(content.imageUrl);
-      return isRichCombination(content);
-    },
-    ({ object }) =>
-      (object as Content).channel === 'sms'
-        ? 'an sms carries text only'
-        : `content must be ${RICH_COMBINATIONS}`,
-  );
-
-function contentProblem(content: Content, primary: Channel | undefined): string | undefined {
-  if (content.channel === primary) {
-    return hasContent(content) || isPresent(content.from)
-      ? `a fallback on the primary's own channel (${primary}) re-sends its message and takes no content or sender of its own`
-      : undefined;
+function richProblems(o: Content): Problems {
+  const text = isPresent(o.text);
+  const button = isPresent(o.button);
+  const image = isPresent(o.imageUrl);
+  if (!text && !button && !image)
+    return { text: `$property is missing: content must be ${RICH_COMBINATIONS}` };
+  if (button && !text)
+    return { text: `$property is missing: a button needs text (${RICH_COMBINATIONS})` };
+  if (image && text && !button) {
+    return {
+      imageUrl: `$property goes with text only under a button: content must be ${RICH_COMBINATIONS}`,
+    };
   }
-  if (!hasContent(content))
-    return `a fallback on ${String(content.channel)} needs content of its own`;
-  return undefined;
+  return {};
 }
 
 /**
- * The fallback is one of `allowed` (docs/protocol.md §2) and carries content unless it is the
- * primary's own channel. `primaryOf` names the primary channel of the object holding it.
+ * On a rich channel's DTO (put it on `text` and `imageUrl`): its content is one of the four
+ * combinations the gateway takes, each refusal on the field that is wrong.
  */
-export function IsFallbackFor(
-  allowed: readonly ContentChannel[],
-  primaryOf: (object: Record<string, unknown>) => Channel | undefined,
-): PropertyDecorator {
-  const problem = (value: unknown, object: Record<string, unknown>) => {
-    if (typeof value !== 'object' || value === null) return 'must be an object';
-    const content = value as Content;
-    if (!allowed.includes(content.channel as ContentChannel)) {
-      return `channel must be one of ${allowed.join(', ')}`;
-    }
-    return contentProblem(content, primaryOf(object));
-  };
-  return rule(
-    'isFallbackFor',
-    (value, object) => problem(value, object) === undefined,
-    ({ value, object }) => `$property: ${problem(value, object as Record<string, unknown>)}`,
+export const IsRichContent = combinationRule('isRichContent', richProblems);
+
+/** D10: voice needs text to speak, an audio URL, or both (the vendor's example sends both). */
+export const IsVoiceSource = () =>
+  rule(
+    'isVoiceSource',
+    (_value, object) => isPresent(object.text) || isPresent(object.audioUrl),
+    'a voice message needs text or audioUrl, or both',
   );
+
+/**
+ * Where a `ChannelContentDto` sits: a message's fallback or a cascade's primary, the channels
+ * allowed there, and the channel of the message holding it. A content validated on its own has
+ * none: any content channel, and content may be absent.
+ */
+export interface ContentPlace {
+  role: 'fallback' | 'primary';
+  allowed: readonly ContentChannel[];
+  /** The channel of the message holding a fallback: a fallback on it re-sends the message. */
+  primary?: Channel;
 }
 
-/** A cascade's primary: one of `allowed`, with content of its own. */
-export const IsPrimaryContent = (allowed: readonly ContentChannel[]) =>
+/** The place of a content: a static `place` of its class (see `channelContentAt`). */
+const placeOf = (object: object): ContentPlace | undefined =>
+  (object.constructor as { place?: ContentPlace }).place;
+
+const allowedChannels = (object: object): readonly ContentChannel[] =>
+  placeOf(object)?.allowed ?? CONTENT_CHANNELS;
+
+/** On a `ChannelContentDto`'s `channel`: a channel its place allows. */
+export const IsChannelOfItsPlace = () =>
   rule(
-    'isPrimaryContent',
-    (value) =>
-      typeof value === 'object' &&
-      value !== null &&
-      allowed.includes((value as Content).channel as ContentChannel) &&
-      hasContent(value as Content),
-    `$property must be content on one of ${allowed.join(', ')}`,
+    'isChannelOfItsPlace',
+    (value, object) => allowedChannels(object).includes(value as ContentChannel),
+    ({ object }) => `$property must be one of ${allowedChannels(object).join(', ')}`,
+  );
+
+const hasContentOn = (o: Content) =>
+  o.channel === 'sms'
+    ? isPresent(o.text)
+    : isPresent(o.text) || isPresent(o.button) || isPresent(o.imageUrl);
+
+function contentProblems(o: Content): Problems {
+  // On a channel its place does not allow, the channel is the problem (see IsChannelOfItsPlace).
+  const place = allowedChannels(o).includes(o.channel as ContentChannel) ? placeOf(o) : undefined;
+  if (place?.role === 'fallback' && o.channel === place.primary) {
+    // The gateway re-sends the primary's message on its own channel.
+    const resend = `a fallback on the primary's own channel (${place.primary}) re-sends its message`;
+    const problems: Problems = {};
+    for (const field of ['text', 'button', 'imageUrl'] as const) {
+      if (isPresent(o[field]))
+        problems[field] = `$property is not allowed: ${resend} and takes no content of its own`;
+    }
+    if (isPresent(o.from))
+      problems.from = `$property is not allowed: ${resend} and takes no sender of its own`;
+    return problems;
+  }
+  const problems: Problems = {};
+  if (o.channel === 'sms') {
+    for (const field of ['button', 'imageUrl'] as const) {
+      if (isPresent(o[field]))
+        problems[field] = '$property is not allowed: an sms carries text only';
+    }
+  } else if (hasContentOn(o)) {
+    Object.assign(problems, richProblems(o));
+  }
+  if (place && !hasContentOn(o) && problems.text === undefined) {
+    problems.text =
+      place.role === 'primary'
+        ? `$property is missing: the primary needs content of its own`
+        : `$property is missing: a fallback on ${String(o.channel)} needs content of its own`;
+  }
+  return problems;
+}
+
+/**
+ * On a `ChannelContentDto` (put it on `text`, `button`, `imageUrl` and `from`): what its channel
+ * and its place allow, each refusal on the field that is wrong. A fallback on the message's own
+ * channel re-sends the message and carries nothing; any other fallback, and a cascade's primary,
+ * carries content of its own: text for an sms, one of the four combinations on a rich channel.
+ */
+export const IsContentOfItsChannel = combinationRule('isContentOfItsChannel', contentProblems);
+
+/** A fallback's or a cascade primary's value: an object (its fields are checked inside it). */
+export const IsContentObject = () =>
+  rule(
+    'isContentObject',
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    '$property must be an object: content tagged with its channel',
   );

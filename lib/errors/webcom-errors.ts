@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import type { SendResult } from '../protocol/results.js';
+import type { SendResult, SentMessage } from '../protocol/results.js';
 
 /** One invalid field: `field` is a dotted path such as `button.url`. */
 export interface WebcomFieldError {
@@ -89,6 +89,51 @@ export class WebcomTransportError extends WebcomError {
   protected details() {
     return { code: this.code, possiblyDelivered: this.possiblyDelivered };
   }
+}
+
+/**
+ * The gateway accepted a send (its 2xx answer carries message ids) but not one id per recipient,
+ * so which recipient got which id is unknown. Messages may have gone out and been billed: do
+ * not send again blindly; read the statuses of `messages` first. Not a `WebcomApiError`: that
+ * one means the gateway refused, and nothing was sent (docs/protocol.md §3, D12).
+ */
+export class WebcomAmbiguousSendError extends WebcomError {
+  /** Always true: the gateway accepted the request, so its messages may have gone out. */
+  readonly possiblyDelivered = true;
+
+  constructor(
+    /** The messages the answer listed, in its order, without recipients. */
+    readonly messages: Omit<SentMessage, 'to'>[],
+    /** How many recipients the request carried. */
+    readonly recipients: number,
+    /** What is left on the account, when the gateway said. */
+    readonly balance?: number,
+  ) {
+    super(
+      `Webcom gateway accepted the send but answered ${messages.length} message id(s) for ` +
+        `${recipients} recipient(s); the messages may have been delivered`,
+    );
+  }
+
+  protected details() {
+    return {
+      possiblyDelivered: this.possiblyDelivered,
+      messages: this.messages,
+      recipients: this.recipients,
+      ...(this.balance === undefined ? {} : { balance: this.balance }),
+    };
+  }
+}
+
+/**
+ * True when the call the error ended may still have reached the recipients: a transport error
+ * after the request left, or an ambiguous acceptance. Resending then may message and bill twice.
+ */
+export function possiblyDelivered(error: unknown): boolean {
+  return (
+    (error instanceof WebcomTransportError || error instanceof WebcomAmbiguousSendError) &&
+    error.possiblyDelivered
+  );
 }
 
 /** Some requests of a split send failed: every recipient is either in `sent` or in `failed`. */

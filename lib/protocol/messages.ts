@@ -24,6 +24,7 @@ export interface ChannelContent {
 
 /** Every field any send can carry; each channel's table says which of them it uses. */
 export interface OutgoingMessage {
+  /** One number or several; a number given twice gets one message (see `RecipientsDto.to`). */
   to: string | string[];
   from?: string;
   text?: string;
@@ -76,4 +77,11 @@ export function cascadeAsSend(cascade: Cascade): [Channel, OutgoingMessage] {
     channel,
     { ...content, to: cascade.to, validUntil: cascade.validUntil, fallback: cascade.fallback },
   ];
+}
+
+/** The texts a message carries (its own, its button's, its fallback's): personal data. */
+export function messageTexts(message: OutgoingMessage): string[] {
+  const texts = [message.text, message.button?.text, message.fallback?.text];
+  texts.push(message.fallback?.button?.text);
+  return texts.filter((text): text is string => typeof text === 'string' && text !== '');
 }

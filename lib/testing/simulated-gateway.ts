@@ -129,7 +129,11 @@ export class SimulatedGateway implements GatewayTransport {
     const total = roundMoney(price * to.length);
     if (total > this.balance) return answerJson({ error: 'insufficient balance' });
     this.balance = roundMoney(this.balance - total);
-    const messages = to.map(() => ({ id: this.newMessage(channel), price }));
+    const messages = to.map((recipient) => ({
+      id: this.newMessage(channel),
+      to: recipient,
+      price,
+    }));
     const { sender, content } = CHANNEL_TABLES[channel];
     const from = sender && params.get(sender);
     const text = content.text && params.get(content.text[0]);

@@ -184,8 +184,9 @@ function checkRichContent(
 }
 
 function checkVoice(channel: 'voice' | 'voice_ivr', query: Query): string | undefined {
-  if (given(query, 'text_voice') === given(query, 'action_voice')) {
-    return `${channel} needs exactly one of text_voice or action_voice`;
+  // D10: text to speak, an audio file, or both.
+  if (!given(query, 'text_voice') && !given(query, 'action_voice')) {
+    return `${channel} needs text_voice or action_voice, or both`;
   }
   if (given(query, 'action_voice') && !hasHttpScheme(query.action_voice)) {
     return 'action_voice must be an http(s) URL';
