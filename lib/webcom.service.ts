@@ -1,4 +1,4 @@
-import type { OnModuleDestroy } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { CHANNEL_REGISTRY, sendKindEntry, type DtoOf, type SendKind } from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
@@ -26,7 +26,7 @@ import type { WebcomModuleOptions } from './webcom-options.js';
  * reported on `events$`. The work is done by the account's units (`WebcomModule` provides each
  * under `getWebcomProviderToken`); this class is their facade.
  */
-export class WebcomService implements OnModuleDestroy {
+export class WebcomService implements OnApplicationShutdown {
   private readonly account: WebcomAccount;
 
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
@@ -144,9 +144,22 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.registration.register(dto);
   }
 
-  /** Nest's shutdown hook: closes the HTTP connections and completes `events$`. */
+  /**
+   * Nest's first shutdown hook: from here on the account refuses every new call (a
+   * `WebcomTransportError` of code `ESHUTDOWN`, never sent), and every pending
+   * `waitForFinalStatus` or `trackDelivery` ends now with that error. Calls already under way go
+   * on until `onApplicationShutdown`.
+   */
   onModuleDestroy(): void {
-    // First: from here on nothing new goes out, and every pending wait ends now.
+    this.account.gateway.shutdown.close();
+  }
+
+  /**
+   * Nest's last shutdown hook: closes the HTTP connections and completes `events$`. It runs after
+   * every module's `onModuleDestroy`, so whatever still sends then (the queue's jobs in flight)
+   * finishes first, in any module order.
+   */
+  onApplicationShutdown(): void {
     this.account.gateway.close();
     this.account.events.complete();
   }

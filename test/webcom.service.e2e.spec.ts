@@ -38,7 +38,7 @@ describe('WebcomService through the public API, against the emulator: tracking, 
     });
   });
   afterAll(async () => {
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
     await fake.stop();
   });
 
@@ -239,7 +239,7 @@ describe('WebcomService through the public API, against the emulator: tracking, 
       const sent = firstValueFrom(verbose.events$);
       await verbose.sendSms({ to: '79991234567', text: 'audit me' });
       await expect(sent).resolves.toMatchObject({ type: 'sent', text: 'audit me' });
-      verbose.onModuleDestroy();
+      verbose.onApplicationShutdown();
     });
   });
 

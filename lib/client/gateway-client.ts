@@ -23,7 +23,7 @@ import {
   type GatewayTransport,
 } from '../transport/gateway-transport.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
-import { refusingAfterShutdown, ShutdownSignal } from '../util/shutdown-signal.js';
+import { ShutdownSignal } from '../util/shutdown-signal.js';
 import type { ResolvedWebcomOptions } from '../webcom-options.js';
 import type { WebcomEventStream } from './event-stream.js';
 
@@ -42,11 +42,11 @@ export function credentialSecrets(options: ResolvedWebcomOptions): string[] {
  */
 export class WebcomGatewayClient {
   /**
-   * Closed first by `close()`: every request after it is refused before it goes out, and the
+   * Closed by the service's first shutdown hook (and by `close()`): a call begun after it is
+   * refused before anything goes out, while the requests of a call already under way go on; the
    * account's waits for a status listen to it to end at once.
    */
   readonly shutdown = new ShutdownSignal();
-  private readonly transport: GatewayTransport;
   private readonly redactor: SecretRedactor;
   private readonly sendUrl: string;
   private readonly registrationUrl: string;
@@ -54,10 +54,9 @@ export class WebcomGatewayClient {
 
   constructor(
     private readonly options: ResolvedWebcomOptions,
-    transport: GatewayTransport,
+    private readonly transport: GatewayTransport,
     private readonly events: WebcomEventStream,
   ) {
-    this.transport = refusingAfterShutdown(this.shutdown, transport);
     this.redactor = new SecretRedactor(credentialSecrets(options));
     this.sendUrl = `${options.baseUrl}/${SEND_PATH}`;
     this.registrationUrl = `${options.baseUrl}/${REGISTRATION_PATH}`;
@@ -69,6 +68,7 @@ export class WebcomGatewayClient {
    * recipients here; any other failure is left to the caller's `WebcomEventStream.reporting`.
    */
   async send(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
+    this.shutdown.throwIfClosed();
     // Unless texts may be in events, a refusal echoing them is scrubbed while the send runs, so
     // that no error, `failed` event or log line of its requests carries them.
     if (this.options.includeTextInEvents) return this.sendUnmasked(channel, message);
@@ -86,6 +86,7 @@ export class WebcomGatewayClient {
   }
 
   async status(id: string): Promise<MessageStatus> {
+    this.shutdown.throwIfClosed();
     const response = await this.read(encodeStatus(id));
     const status = decodeStatus(id, response.body);
     if (!status) throw this.refusal(response);
@@ -93,6 +94,7 @@ export class WebcomGatewayClient {
   }
 
   async balance(): Promise<Balance> {
+    this.shutdown.throwIfClosed();
     const response = await this.read(encodeBalance());
     const balance = decodeBalance(response.body);
     if (!balance) throw this.refusal(response);
@@ -100,12 +102,13 @@ export class WebcomGatewayClient {
   }
 
   /** The registration page's answer as it came (docs/protocol.md §4); sent at most once. */
-  register(registration: Registration): Promise<GatewayResponse> {
+  async register(registration: Registration): Promise<GatewayResponse> {
+    this.shutdown.throwIfClosed();
     const query = encodeQuery(encodeRegistration(registration, this.options.individualCode));
     return this.transport.get(`${this.registrationUrl}?${query}`, 'send');
   }
 
-  /** Refuses every later request and ends pending waits, then closes the transport. */
+  /** Refuses every later call and ends pending waits, then closes the transport. */
   close(): void {
     this.shutdown.close();
     this.transport.close();

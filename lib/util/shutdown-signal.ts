@@ -1,5 +1,4 @@
 import { WebcomTransportError } from '../errors/webcom-errors.js';
-import type { GatewayTransport } from '../transport/gateway-transport.js';
 
 /** The code of every error a call meets because its service shut down, as the transport's. */
 export const SHUTDOWN_CODE = 'ESHUTDOWN';
@@ -24,7 +23,7 @@ export function isShutdownError(error: unknown): error is WebcomTransportError {
 
 /**
  * The closed state of one account. Closed by the service's first shutdown hook, it makes the
- * account refuse any call started afterwards (see {@link refusingAfterShutdown}) and ends every
+ * account refuse any call started afterwards ({@link ShutdownSignal.throwIfClosed}) and ends every
  * wait still pending, so no poll, timer or request outlives the application.
  *
  * A listener set of its own rather than an `AbortSignal`: any number of waits may listen at
@@ -48,6 +47,15 @@ export class ShutdownSignal {
   }
 
   /**
+   * Throws when closed: a call begun now is refused before anything goes out.
+   *
+   * @throws {WebcomTransportError} code `ESHUTDOWN`, `possiblyDelivered: false`.
+   */
+  throwIfClosed(): void {
+    if (this.isClosed) throw shutdownRefusal();
+  }
+
+  /**
    * Calls `listener` once when the signal closes, unless removed first with the function
    * returned. On a signal already closed it is never called: check `closed` first.
    */
@@ -58,21 +66,4 @@ export class ShutdownSignal {
     this.listeners.add(once);
     return () => this.listeners.delete(once);
   }
-}
-
-/**
- * `transport` refusing every request once `shutdown` has closed: a call started after the
- * service shut down, or a part of a split send not yet begun, never goes out.
- */
-export function refusingAfterShutdown(
-  shutdown: ShutdownSignal,
-  transport: GatewayTransport,
-): GatewayTransport {
-  return {
-    get: (url, kind) => {
-      if (shutdown.closed) return Promise.reject(shutdownRefusal());
-      return transport.get(url, kind);
-    },
-    close: () => transport.close(),
-  };
 }

@@ -154,7 +154,7 @@ describe('WebcomTestingModule', () => {
       ...extra,
     });
 
-    afterEach(() => real.onModuleDestroy());
+    afterEach(() => real.onApplicationShutdown());
 
     /** Both services refuse `call` with the same field errors, before any request. */
     async function expectSameRefusal(

@@ -127,6 +127,19 @@ describe('WebcomService at app.close()', () => {
     expect(statusReads()).toBe(readsAtClose);
   });
 
+  it('the first shutdown hook lets a call under way finish, and refuses one begun after it', async () => {
+    fake.fail({ kind: 'delay', ms: 300 });
+    const underWay = webcom.getBalance();
+    await sleep(50);
+    // What app.close() runs first; the connections close only in onApplicationShutdown, after
+    // every module's onModuleDestroy (e.g. the queue's, waiting for its jobs in flight).
+    webcom.onModuleDestroy();
+    const requestsAtClose = fake.requests.length;
+    await expect(webcom.getBalance()).rejects.toMatchObject(SHUTDOWN);
+    await expect(underWay).resolves.toMatchObject({ balance: expect.any(Number) });
+    expect(fake.requests).toHaveLength(requestsAtClose);
+  });
+
   it('a call started after app.close() is refused and never reaches the gateway', async () => {
     const { messages } = await webcom.sendSms({ to: '79991234567', text: 'before' });
     const id = messages[0].id;
