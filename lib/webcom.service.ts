@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { CHANNEL_REGISTRY, sendKindEntry, type DtoOf, type SendKind } from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
@@ -26,7 +26,7 @@ import type { WebcomModuleOptions } from './webcom-options.js';
  * reported on `events$`. The work is done by the account's units (`WebcomModule` provides each
  * under `getWebcomProviderToken`); this class is their facade.
  */
-export class WebcomService implements OnApplicationShutdown {
+export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly account: WebcomAccount;
 
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
