@@ -108,10 +108,13 @@ export class WebcomGatewayClient {
     return this.transport.get(`${this.registrationUrl}?${query}`, 'send');
   }
 
-  /** Refuses every later call and ends pending waits, then closes the transport. */
+  /**
+   * Refuses every later call and ends pending waits at once; the transport refuses further
+   * requests, and those on the wire finish within their deadline.
+   */
   close(): void {
     this.shutdown.close();
-    this.transport.close();
+    void this.transport.close();
   }
 
   /** Encodes the message and spreads its recipients over requests short enough to send. */

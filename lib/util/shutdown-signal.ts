@@ -1,6 +1,6 @@
 import { WebcomTransportError } from '../errors/webcom-errors.js';
 
-/** The code of every error a call meets because its service shut down, as the transport's. */
+/** The code of every error of a call the shutdown stopped, in the service or its transport. */
 export const SHUTDOWN_CODE = 'ESHUTDOWN';
 
 /**

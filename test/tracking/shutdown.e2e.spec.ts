@@ -62,9 +62,6 @@ describe('WebcomService at app.close()', () => {
           credentials: { user: 'shop', password: 'pw' },
           baseUrl: fake.baseUrl,
           senders: { sms: 'Shop' },
-          // A read cut by the shutdown is not repeated by the transport, so any read after the
-          // shutdown would be the tracker's own poll.
-          retries: 0,
         }),
       ],
     })
