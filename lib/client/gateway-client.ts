@@ -23,6 +23,7 @@ import {
   type GatewayTransport,
 } from '../transport/gateway-transport.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
+import { ShutdownSignal } from '../util/shutdown-signal.js';
 import type { ResolvedWebcomOptions } from '../webcom-options.js';
 import type { WebcomEventStream } from './event-stream.js';
 
@@ -40,6 +41,12 @@ export function credentialSecrets(options: ResolvedWebcomOptions): string[] {
  * through emits `sent`, each that failed emits `failed` with its recipients.
  */
 export class WebcomGatewayClient {
+  /**
+   * Closed by the service's first shutdown hook (and by `close()`): a call begun after it is
+   * refused before anything goes out, while the requests of a call already under way go on; the
+   * account's waits for a status listen to it to end at once.
+   */
+  readonly shutdown = new ShutdownSignal();
   private readonly redactor: SecretRedactor;
   private readonly sendUrl: string;
   private readonly registrationUrl: string;
@@ -61,6 +68,7 @@ export class WebcomGatewayClient {
    * recipients here; any other failure is left to the caller's `WebcomEventStream.reporting`.
    */
   async send(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
+    this.shutdown.throwIfClosed();
     // Unless texts may be in events, a refusal echoing them is scrubbed while the send runs, so
     // that no error, `failed` event or log line of its requests carries them.
     if (this.options.includeTextInEvents) return this.sendUnmasked(channel, message);
@@ -78,6 +86,7 @@ export class WebcomGatewayClient {
   }
 
   async status(id: string): Promise<MessageStatus> {
+    this.shutdown.throwIfClosed();
     const response = await this.read(encodeStatus(id));
     const status = decodeStatus(id, response.body);
     if (!status) throw this.refusal(response);
@@ -85,6 +94,7 @@ export class WebcomGatewayClient {
   }
 
   async balance(): Promise<Balance> {
+    this.shutdown.throwIfClosed();
     const response = await this.read(encodeBalance());
     const balance = decodeBalance(response.body);
     if (!balance) throw this.refusal(response);
@@ -92,13 +102,18 @@ export class WebcomGatewayClient {
   }
 
   /** The registration page's answer as it came (docs/protocol.md §4); sent at most once. */
-  register(registration: Registration): Promise<GatewayResponse> {
+  async register(registration: Registration): Promise<GatewayResponse> {
+    this.shutdown.throwIfClosed();
     const query = encodeQuery(encodeRegistration(registration, this.options.individualCode));
     return this.transport.get(`${this.registrationUrl}?${query}`, 'send');
   }
 
-  /** Refuses further calls at once; calls on the wire finish within their deadline. */
+  /**
+   * Refuses every later call and ends pending waits at once; the transport refuses further
+   * requests, and those on the wire finish within their deadline.
+   */
   close(): void {
+    this.shutdown.close();
     void this.transport.close();
   }
 
