@@ -35,6 +35,8 @@ export const ATTR = {
   retryDelayMs: 'webcom.retry.delay_ms',
   messageOutcome: 'webcom.message.outcome',
   operationOutcome: 'webcom.operation.outcome',
+  jobPart: 'webcom.job.part',
+  jobParts: 'webcom.job.parts',
   jobAttempt: 'webcom.job.attempt',
 } as const;
 
