@@ -13,7 +13,7 @@ const MAX_SOCKETS = 64;
 /**
  * WebcomService as an application gets it. The logger is at 'warn' and above, as in production:
  * Nest's default enables 'debug', and the service then writes one debug line per request
- * (see BENCHMARKS.md).
+ * (see docs/benchmarks.md).
  *
  * @param {import('@nestjs/common').LogLevel[]} [logLevels]
  */
