@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm start` with no configuration must serve the sample on the embedded emulator: start it,
-# wait for GET /health to say "up", stop it.
+# wait for GET /health to say "up", check that /docs serves Swagger UI, stop it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +14,11 @@ for _ in $(seq 1 120); do
   if body=$(curl -fsS "http://127.0.0.1:$port/health" 2>/dev/null); then
     echo "GET /health -> $body"
     grep -q '"status":"ok"' <<<"$body" || { cat "$log"; exit 1; }
-    echo "npm start smoke check: 1 passed, 0 failed"
+    # The page to try every send from, with its OpenAPI document.
+    curl -fsS "http://127.0.0.1:$port/docs" | grep -q 'swagger-ui' || { cat "$log"; exit 1; }
+    curl -fsS "http://127.0.0.1:$port/docs-json" | grep -q '"SendSmsDto"' || { cat "$log"; exit 1; }
+    echo "GET /docs -> Swagger UI"
+    echo "npm start smoke check: 2 passed, 0 failed"
     exit 0
   fi
   if ! kill -0 $pid 2>/dev/null; then cat "$log"; exit 1; fi

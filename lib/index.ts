@@ -16,8 +16,28 @@ export { toInternationalDigits } from './protocol/phone.js';
 export { tokenHash } from './protocol/encode.js';
 export type * from './protocol/results.js';
 export { WebcomTrackingTimeoutError, type TrackOptions } from './tracking/delivery-tracking.js';
-export { getWebcomToken, InjectWebcom } from './webcom.constants.js';
-export { WEBCOM_MODULE_OPTIONS, type WebcomModuleExtras } from './webcom.module-definition.js';
+export { getWebcomToken } from './get-webcom-token.util.js';
+export { getWebcomProviderToken, type WebcomProvider } from './get-webcom-provider-token.util.js';
+export { InjectWebcom } from './inject-webcom.decorator.js';
+export type { CallKind, GatewayResponse, GatewayTransport } from './transport/gateway-transport.js';
+export type { SendKind, DtoOf } from './channel-registry.js';
+export {
+  WEBCOM_MODULE_OPTIONS,
+  type WebcomModuleExtras,
+  type WebcomOptionsFactory,
+} from './webcom.module-definition.js';
 export { WebcomModule } from './webcom.module.js';
 export { WEBCOM_DEFAULT_BASE_URL, type WebcomModuleOptions } from './webcom-options.js';
 export { WebcomService } from './webcom.service.js';
+export {
+  WebcomExceptionFilter,
+  webcomErrorResponse,
+  type WebcomApiErrorBody,
+  type WebcomErrorBody,
+  type WebcomErrorResponseBody,
+  type WebcomFailedRecipients,
+  type WebcomPartialSendErrorBody,
+  type WebcomTrackingTimeoutErrorBody,
+  type WebcomTransportErrorBody,
+  type WebcomValidationErrorBody,
+} from './webcom-exception.filter.js';

@@ -1,5 +1,14 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { getWebcomToken } from './webcom.constants.js';
+import {
+  WebcomAccount,
+  webcomAccountProviders,
+  webcomAccountTokens,
+} from './client/webcom-account.js';
+import type { WebcomDeliveryTracker } from './client/delivery-tracker.js';
+import type { WebcomEventStream } from './client/event-stream.js';
+import type { WebcomGatewayClient } from './client/gateway-client.js';
+import type { WebcomRegistration } from './client/registration.js';
+import { getWebcomToken } from './get-webcom-token.util.js';
 import type { WebcomModuleOptions } from './webcom-options.js';
 import { WebcomService } from './webcom.service.js';
 
@@ -10,8 +19,30 @@ export interface WebcomModuleExtras {
   name?: string;
 }
 
+/**
+ * What `forRootAsync({ useClass })` or `{ useExisting }` asks of its class, as
+ * `CacheOptionsFactory` does in `@nestjs/cache-manager`.
+ */
+export interface WebcomOptionsFactory {
+  createWebcomOptions(): WebcomModuleOptions | Promise<WebcomModuleOptions>;
+}
+
 /** The token of an account's raw options, inside its module. */
 export const WEBCOM_MODULE_OPTIONS = 'WEBCOM_MODULE_OPTIONS';
+
+/** The provider of an account's `WebcomService`, over the account's unit providers. */
+export function webcomServiceProvider(name?: string) {
+  return {
+    provide: getWebcomToken(name),
+    useFactory: (
+      gateway: WebcomGatewayClient,
+      events: WebcomEventStream,
+      tracker: WebcomDeliveryTracker,
+      registration: WebcomRegistration,
+    ) => new WebcomService(new WebcomAccount(gateway, events, tracker, registration)),
+    inject: webcomAccountTokens(name),
+  };
+}
 
 export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   new ConfigurableModuleBuilder<WebcomModuleOptions>({
@@ -19,21 +50,18 @@ export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
     optionsInjectionToken: WEBCOM_MODULE_OPTIONS,
   })
     .setClassMethodName('forRoot')
+    .setFactoryMethodName('createWebcomOptions')
     .setExtras<WebcomModuleExtras>({ isGlobal: false }, (definition, { isGlobal, name }) => {
-      const token = getWebcomToken(name);
+      const service = webcomServiceProvider(name);
       return {
         ...definition,
         global: isGlobal,
         providers: [
           ...(definition.providers ?? []),
-          {
-            provide: token,
-            // The options are checked here, so bad ones stop the application at boot.
-            useFactory: (options: WebcomModuleOptions) => new WebcomService(options, name),
-            inject: [WEBCOM_MODULE_OPTIONS],
-          },
+          ...webcomAccountProviders(name, WEBCOM_MODULE_OPTIONS),
+          service,
         ],
-        exports: [...(definition.exports ?? []), token],
+        exports: [...(definition.exports ?? []), service.provide],
       };
     })
     .build();

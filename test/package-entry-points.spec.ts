@@ -30,6 +30,11 @@ describe('entry points', () => {
     expect(packages.filter((p) => /terminus|bullmq|ioredis/.test(p))).toEqual([]);
   });
 
+  it('nestjs-webcom gives the DTOs their OpenAPI metadata without importing @nestjs/swagger', () => {
+    const packages = [...packagesImportedBy(resolve('lib/index.ts'))];
+    expect(packages.filter((p) => /swagger/.test(p))).toEqual([]);
+  });
+
   it('nestjs-webcom/testing needs neither @nestjs/terminus nor the queue packages', () => {
     const packages = [...packagesImportedBy(resolve('lib/testing/index.ts'))];
     expect(packages.filter((p) => /terminus|bullmq|ioredis/.test(p))).toEqual([]);

@@ -2,8 +2,11 @@ import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
+  getWebcomProviderToken,
   getWebcomToken,
   InjectWebcom,
+  type GatewayTransport,
+  type WebcomOptionsFactory,
   WebcomModule,
   WebcomService,
   WebcomValidationError,
@@ -79,8 +82,8 @@ describe('WebcomModule', () => {
 
   it('forRootAsync instantiates a useClass options factory', async () => {
     @Injectable()
-    class WebcomConfig {
-      create() {
+    class WebcomConfig implements WebcomOptionsFactory {
+      createWebcomOptions() {
         return options('use-class');
       }
     }
@@ -93,8 +96,8 @@ describe('WebcomModule', () => {
 
   it('forRootAsync reuses an existing options factory exported by an imported module', async () => {
     @Injectable()
-    class SharedConfig {
-      create() {
+    class SharedConfig implements WebcomOptionsFactory {
+      createWebcomOptions() {
         return options('use-existing');
       }
     }
@@ -108,6 +111,55 @@ describe('WebcomModule', () => {
     }).compile();
     await expectWiredTo(moduleRef.get(WebcomService), 'use-existing');
     await moduleRef.close();
+  });
+
+  describe('each account is made of providers a test can override', () => {
+    /** A transport that answers every balance read in memory, noting whose call it was. */
+    const inMemory = (label: string, seen: string[]): GatewayTransport => ({
+      get: (url) => {
+        seen.push(`${label}:${new URL(url).searchParams.get('user')}`);
+        return Promise.resolve({ status: 200, body: '{"balance":"7.00"}' });
+      },
+      close: () => undefined,
+    });
+
+    it('the transport of the default and of a named account, each on its own', async () => {
+      const seen: string[] = [];
+      const before = gateway.requests.length;
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          WebcomModule.forRoot(options('main')),
+          WebcomModule.forRoot({ ...options('promo'), name: 'promo' }),
+        ],
+      })
+        .overrideProvider(getWebcomProviderToken('transport'))
+        .useValue(inMemory('default', seen))
+        .overrideProvider(getWebcomProviderToken('transport', 'promo'))
+        .useValue(inMemory('named', seen))
+        .compile();
+      await expect(moduleRef.get(WebcomService).getBalance()).resolves.toEqual({ balance: 7 });
+      const promo = moduleRef.get<WebcomService>(getWebcomToken('promo'));
+      await expect(promo.getBalance()).resolves.toEqual({ balance: 7 });
+      expect(seen).toEqual(['default:main', 'named:promo']);
+      expect(gateway.requests.length).toBe(before);
+      await moduleRef.close();
+    });
+
+    it('the gateway client of a named account, leaving the default one on the network', async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          WebcomModule.forRoot(options('main')),
+          WebcomModule.forRoot({ ...options('promo'), name: 'promo' }),
+        ],
+      })
+        .overrideProvider(getWebcomProviderToken('gateway-client', 'promo'))
+        .useValue({ balance: () => Promise.resolve({ balance: 42 }), close: () => undefined })
+        .compile();
+      const promo = moduleRef.get<WebcomService>(getWebcomToken('promo'));
+      await expect(promo.getBalance()).resolves.toEqual({ balance: 42 });
+      await expectWiredTo(moduleRef.get(WebcomService), 'main');
+      await moduleRef.close();
+    });
   });
 
   it('isGlobal makes the service injectable in modules that do not import WebcomModule', async () => {

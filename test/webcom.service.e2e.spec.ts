@@ -190,6 +190,32 @@ describe('WebcomService through the public API, against the emulator: tracking, 
     });
   });
 
+  describe('registration', () => {
+    const newcomer = {
+      type: 'individual' as const,
+      login: 'newcomer',
+      password: 'Fresh&Pass9',
+      name: 'Ann Lee',
+      city: 'Kazan',
+      phone: '+7 999 123 45 67',
+      email: 'ann@example.com',
+      actualAddress: 'Baumana 10, flat 1',
+    };
+
+    it('is accepted once, then refused with the page text, as a result rather than an error', async () => {
+      await expect(webcom.register(newcomer)).resolves.toEqual({
+        accepted: true,
+        status: 200,
+        message: 'Registration complete: newcomer',
+      });
+      await expect(webcom.register(newcomer)).resolves.toEqual({
+        accepted: false,
+        status: 400,
+        message: 'login: already taken',
+      });
+    });
+  });
+
   describe('several accounts', () => {
     it('two accounts in one app send with their own credentials and balances', async () => {
       @Injectable()

@@ -234,7 +234,9 @@ describe('WebcomService on the wire', () => {
   });
 
   it('register goes to the registration path without credentials and returns the answer', async () => {
-    gateway.answer = () => ({ body: '<html>ok</html>' });
+    gateway.answer = () => ({
+      body: '<html><head><title>Reg</title></head><body><p>Registration &amp; welcome</p></body></html>',
+    });
     const result = await service.register({
       type: 'individual',
       login: 'newbie',
@@ -245,7 +247,7 @@ describe('WebcomService on the wire', () => {
       email: 'ivan@example.com',
       actualAddress: 'Tverskaya 1, flat 2',
     });
-    expect(result).toEqual({ status: 200, body: '<html>ok</html>' });
+    expect(result).toEqual({ accepted: true, status: 200, message: 'Registration & welcome' });
     expect(gateway.last.path).toBe('/ru/reg/registration.html');
     expect(Object.fromEntries(gateway.last.params)).toEqual({
       registration: '1',
@@ -258,6 +260,47 @@ describe('WebcomService on the wire', () => {
       e_mail: 'ivan@example.com',
       address_facto: 'Tverskaya 1, flat 2',
     });
+  });
+
+  it('a refused registration (HTTP 4xx) resolves not accepted, with the page text and no secret', async () => {
+    gateway.answer = ({ params }) => ({
+      status: 400,
+      body:
+        `<html><body><ul><li>login: taken</li>` +
+        `<li>echo ${params.get('password')} ${encodeURIComponent(params.get('password')!)}</li>` +
+        `<li>${params.get('pwd') ?? 'p@ss&word=1'}</li></ul></body></html>`,
+    });
+    const result = await service.register({
+      type: 'individual',
+      login: 'taken',
+      password: 'N3w&Secret',
+      name: 'Ann Lee',
+      city: 'Kazan',
+      phone: '79991234567',
+      email: 'a@example.com',
+      actualAddress: 'Baumana 10, 1',
+    });
+    expect(result).toEqual({
+      accepted: false,
+      status: 400,
+      message: 'login: taken echo [REDACTED] [REDACTED] [REDACTED]',
+    });
+  });
+
+  it('a registration page that fails with 5xx still throws: it may have been processed', async () => {
+    gateway.answer = () => ({ status: 502, body: 'bad gateway' });
+    await expect(
+      service.register({
+        type: 'individual',
+        login: 'a',
+        password: 'b',
+        name: 'Ann Lee',
+        city: 'Kazan',
+        phone: '79991234567',
+        email: 'a@example.com',
+        actualAddress: 'Baumana 10, 1',
+      }),
+    ).rejects.toBeInstanceOf(WebcomApiError);
   });
 
   it('the individual code of registration can be overridden in the options (D5)', async () => {

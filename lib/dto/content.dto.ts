@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsNotEmpty, ValidateNested } from 'class-validator';
-import type { ContentChannel } from '../protocol/channels.js';
+import { CONTENT_CHANNELS, type ContentChannel } from '../protocol/channels.js';
 import type { Button, ChannelContent } from '../protocol/messages.js';
 import {
   IsContentOfItsChannel,
@@ -36,7 +36,7 @@ export abstract class SenderDto extends RecipientsDto {
 
 /** A channel's content tagged with its channel: a fallback or a cascade's primary. */
 export class ChannelContentDto implements ChannelContent {
-  @IsIn(['sms', 'viber', 'telegram', 'whatsapp'])
+  @IsIn(CONTENT_CHANNELS)
   channel!: ContentChannel;
 
   @IsContentOfItsChannel()

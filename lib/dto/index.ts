@@ -1,5 +1,14 @@
-export * from './content.dto.js';
-export * from './register.dto.js';
-export * from './send.dto.js';
-export { isHttpUrl } from './rules.js';
+// Gives every DTO the OpenAPI metadata @nestjs/swagger reads; swagger itself is not imported.
+import './openapi.js';
+export { ButtonDto, ChannelContentDto } from './content.dto.js';
+export { RegisterDto, type RegistrantType } from './register.dto.js';
+export {
+  SendCascadeDto,
+  SendFlashcallDto,
+  SendSmsDto,
+  SendTelegramDto,
+  SendViberDto,
+  SendVoiceDto,
+  SendWhatsappDto,
+} from './send.dto.js';
 export { toFieldErrors } from './validate.js';

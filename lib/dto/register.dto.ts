@@ -9,6 +9,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import type { Registration } from '../protocol/encode.js';
+import { REGISTRANT_NAME } from '../protocol/registrant-name.js';
 import { IsPhone, normalizePhones } from './rules.js';
 
 export type RegistrantType = Registration['type'];
@@ -33,7 +34,7 @@ export class RegisterDto implements Registration {
   /** Russian or Latin letters, at least 3; words joined by spaces or hyphens. */
   @IsString()
   @MinLength(3)
-  @Matches(/^[A-Za-zА-Яа-яЁё]+(?:[ -][A-Za-zА-Яа-яЁё]+)*$/, {
+  @Matches(REGISTRANT_NAME, {
     message: '$property must be Russian or Latin letters (words joined by spaces or hyphens)',
   })
   name!: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Balance } from '../protocol/results.js';
-import { getWebcomToken } from '../webcom.constants.js';
+import { getWebcomToken } from '../get-webcom-token.util.js';
 import type { WebcomService } from '../webcom.service.js';
 import { withTimeout } from '../util/with-timeout.js';
 

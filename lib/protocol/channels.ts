@@ -1,6 +1,8 @@
 /**
  * One wire table per channel (PROTOCOL.md §2): which parameter carries each piece of content.
- * The encoder is generic over these tables; adding a channel is adding a row here.
+ * The encoder is generic over these tables. A new channel is a row here, plus its entry in
+ * `lib/channel-registry.ts` (DTO class, service method), its DTO, and its emulator rule in
+ * `lib/testing/fake/send-rules.ts`. This file stays pure: no DTO class, no Nest.
  */
 export type Channel = 'sms' | 'viber' | 'voice' | 'flashcall' | 'telegram' | 'whatsapp';
 
@@ -19,6 +21,14 @@ export const SENDER_CHANNELS: readonly SenderChannel[] = [
 
 /** Channels a message can be sent or cascaded on as content of its own. */
 export type ContentChannel = 'sms' | RichChannel;
+
+/** The content channels as a list, for the `channel` of a fallback or a cascade's primary. */
+export const CONTENT_CHANNELS: readonly ContentChannel[] = Object.keys({
+  sms: true,
+  viber: true,
+  telegram: true,
+  whatsapp: true,
+} satisfies Record<ContentChannel, true>) as ContentChannel[];
 
 /** The pieces of content a message can carry, flattened. */
 export type ContentField =
@@ -89,6 +99,9 @@ export const CHANNEL_TABLES: Readonly<Record<Channel, ChannelWireTable>> = {
   },
   flashcall: { typeSend: 'flashcall', content: {}, fallbacks: [], recipients: ['dadr'] },
 };
+
+/** Every channel, in the order of the tables above. */
+export const CHANNELS = Object.keys(CHANNEL_TABLES) as Channel[];
 
 export const VOICE_IVR_TYPE = 'voice_ivr';
 

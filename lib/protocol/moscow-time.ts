@@ -6,7 +6,7 @@ const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/;
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `YYYY-MM-DD HH:MM` in Moscow time, the form of `validity_period`. */
-export function formatMoscowTime(date: Date): string {
+export function formatValidityMinute(date: Date): string {
   const moscow = new Date(date.getTime() + MOSCOW_OFFSET_MS);
   return (
     `${moscow.getUTCFullYear()}-${pad(moscow.getUTCMonth() + 1)}-${pad(moscow.getUTCDate())} ` +
@@ -31,5 +31,5 @@ export function isWireDate(value: string): boolean {
 
 /** A `validUntil` as the wire writes it: a Date in Moscow time, a string as given. */
 export function toWireDate(value: Date | string): string {
-  return value instanceof Date ? formatMoscowTime(value) : value;
+  return value instanceof Date ? formatValidityMinute(value) : value;
 }

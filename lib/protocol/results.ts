@@ -30,7 +30,15 @@ export interface Balance {
   currency?: string;
 }
 
+/** What the registration page answered (docs/protocol.md §4). */
 export interface RegistrationResult {
+  /** True for a 2xx page; false for a 4xx page, which refuses the registration. */
+  accepted: boolean;
+  /**
+   * The page's visible text, without tags, shortened to 500 characters, and scrubbed of the
+   * account's secrets and of the new account's password; absent when the page has none.
+   */
+  message?: string;
+  /** The page's HTTP status. */
   status: number;
-  body: string;
 }

@@ -6,7 +6,6 @@ export type {
   WebcomQueueChannel,
   WebcomQueueDtos,
 } from './job-planning.js';
-export { SEND_CLAIM_FIELD } from './send-claim.js';
 export {
   getWebcomQueueToken,
   InjectWebcomQueue,

@@ -1,44 +1,17 @@
-import type { ClassConstructor } from 'class-transformer';
-import {
-  SendCascadeDto,
-  SendFlashcallDto,
-  SendSmsDto,
-  SendTelegramDto,
-  SendViberDto,
-  SendVoiceDto,
-  SendWhatsappDto,
-} from '../dto/send.dto.js';
+import { sendKindEntry, type DtoOf, type SendKind } from '../channel-registry.js';
 import { validateDto } from '../dto/validate.js';
 import { WebcomValidationError } from '../errors/webcom-errors.js';
-import { SENDER_CHANNELS, type Channel } from '../protocol/channels.js';
+import { SENDER_CHANNELS } from '../protocol/channels.js';
 import { encodeSend } from '../protocol/encode.js';
-import { cascadeAsSend, type OutgoingMessage, type Senders } from '../protocol/messages.js';
-import { formatMoscowTime } from '../protocol/moscow-time.js';
+import type { Senders } from '../protocol/messages.js';
+import { formatValidityMinute } from '../protocol/moscow-time.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
 
 /** What `WebcomQueue.enqueue` sends: a channel of `WebcomService`, or a cascade. */
-export type WebcomQueueChannel = Channel | 'cascade';
+export type WebcomQueueChannel = SendKind;
 
 /** The DTO each channel takes, as the matching `WebcomService` method does. */
-export interface WebcomQueueDtos {
-  sms: SendSmsDto;
-  viber: SendViberDto;
-  voice: SendVoiceDto;
-  flashcall: SendFlashcallDto;
-  telegram: SendTelegramDto;
-  whatsapp: SendWhatsappDto;
-  cascade: SendCascadeDto;
-}
-
-const DTO_CLASSES: { [C in WebcomQueueChannel]: ClassConstructor<WebcomQueueDtos[C]> } = {
-  sms: SendSmsDto,
-  viber: SendViberDto,
-  voice: SendVoiceDto,
-  flashcall: SendFlashcallDto,
-  telegram: SendTelegramDto,
-  whatsapp: SendWhatsappDto,
-  cascade: SendCascadeDto,
-};
+export type WebcomQueueDtos = { [K in SendKind]: DtoOf<K> };
 
 /** Why a job failed for good; written on the job's data before it is moved to failed. */
 export interface WebcomJobFailure {
@@ -74,13 +47,6 @@ export interface JobSizing {
  */
 const SIZING_SENDERS: Senders = Object.fromEntries(SENDER_CHANNELS.map((c) => [c, 'x']));
 
-/** The channel and message the gateway sees. */
-function wireForm(channel: WebcomQueueChannel, dto: object): [Channel, OutgoingMessage] {
-  return channel === 'cascade'
-    ? cascadeAsSend(dto as SendCascadeDto)
-    : [channel, dto as OutgoingMessage];
-}
-
 /** JSON survives Redis; a `Date` would come back as an ISO string the DTO refuses. */
 function toJobDto(validated: object, to: string[]): Record<string, unknown> {
   return JSON.parse(
@@ -88,7 +54,7 @@ function toJobDto(validated: object, to: string[]): Record<string, unknown> {
       { ...validated, to },
       function (this: Record<string, unknown>, key: string, value: unknown) {
         const original = this[key];
-        return original instanceof Date ? formatMoscowTime(original) : value;
+        return original instanceof Date ? formatValidityMinute(original) : value;
       },
     ),
   ) as Record<string, unknown>;
@@ -112,14 +78,9 @@ export function planJobs(
   dto: unknown,
   sizing: JobSizing,
 ): WebcomJobData[] {
-  const dtoClass = Object.hasOwn(DTO_CLASSES, channel) ? DTO_CLASSES[channel] : undefined;
-  if (!dtoClass) {
-    throw new WebcomValidationError([
-      { field: 'channel', messages: [`must be one of ${Object.keys(DTO_CLASSES).join(', ')}`] },
-    ]);
-  }
-  const validated = validateDto(dtoClass as ClassConstructor<object>, dto);
-  const [wireChannel, message] = wireForm(channel, validated);
+  const entry = sendKindEntry(channel);
+  const validated = validateDto(entry.dto, dto);
+  const [wireChannel, message] = entry.asSend(validated);
   const wire = encodeSend(wireChannel, message, SIZING_SENDERS);
   const content = encodeQuery(wire.params);
   let requests: SendRequestPlan[];

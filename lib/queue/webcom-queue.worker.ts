@@ -8,23 +8,11 @@ import {
   WebcomValidationError,
 } from '../errors/webcom-errors.js';
 import type { SendResult } from '../protocol/results.js';
-import { getWebcomToken } from '../webcom.constants.js';
+import { getWebcomToken } from '../get-webcom-token.util.js';
 import type { WebcomService } from '../webcom.service.js';
-import type { WebcomJobData, WebcomJobFailure, WebcomQueueChannel } from './job-planning.js';
+import type { WebcomJobData, WebcomJobFailure } from './job-planning.js';
 import { claimSend, releaseSend } from './send-claim.js';
 import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
-
-type Send = (service: WebcomService, dto: never) => Promise<SendResult>;
-
-const SEND_BY_CHANNEL: Record<WebcomQueueChannel, Send> = {
-  sms: (service, dto) => service.sendSms(dto),
-  viber: (service, dto) => service.sendViber(dto),
-  voice: (service, dto) => service.sendVoice(dto),
-  flashcall: (service, dto) => service.sendFlashcall(dto),
-  telegram: (service, dto) => service.sendTelegram(dto),
-  whatsapp: (service, dto) => service.sendWhatsapp(dto),
-  cascade: (service, dto) => service.sendCascade(dto),
-};
 
 /**
  * What a failed send means for its job (API.md "Delivery guarantees"):
@@ -133,7 +121,7 @@ export class WebcomQueueWorker implements OnModuleInit, OnModuleDestroy {
     }
 
     try {
-      return await SEND_BY_CHANNEL[job.data.channel](service, job.data.dto as never);
+      return await service.send(job.data.channel, job.data.dto as never);
     } catch (error) {
       const verdict = judge(error);
       if (verdict !== 'unknown') await releaseSend(client, jobKey);

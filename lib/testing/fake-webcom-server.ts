@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { checkRegistration } from './fake/registration-rules.js';
-import { checkSend } from './fake/send-rules.js';
+import { checkSend, EMULATED_CHANNELS } from './fake/send-rules.js';
 import {
   answerForFault,
   drop,
@@ -26,7 +26,7 @@ import type {
 import {
   escapeHtml,
   formatBalance,
-  formatMoscowTime,
+  formatStatusTime,
   formatPrice,
   roundMoney,
   splitTarget,
@@ -43,15 +43,9 @@ export type {
 } from './fake/types.js';
 
 /** Price of one message to one recipient when `prices` does not say otherwise. */
-export const DEFAULT_PRICES: Readonly<Record<FakeChannel, number>> = {
-  sms: 3.2,
-  viber: 1.6,
-  voice: 4.1,
-  voice_ivr: 5.3,
-  flashcall: 0.75,
-  telegram: 1.1,
-  whatsapp: 2.4,
-};
+export const DEFAULT_PRICES: Readonly<Record<FakeChannel, number>> = Object.fromEntries(
+  Object.entries(EMULATED_CHANNELS).map(([channel, rule]) => [channel, rule.price]),
+) as Record<FakeChannel, number>;
 
 /** Balance of an account that does not name one, and of the permissive account. */
 export const DEFAULT_BALANCE = 1000;
@@ -67,7 +61,9 @@ export const FINAL_STATE_BY_ENDING: Readonly<Record<string, DeliveryState>> = {
 };
 
 /** Only messengers report reading; SMS, voice and flashcall stop at `deliver`. */
-const READ_RECEIPT_CHANNELS: ReadonlySet<FakeChannel> = new Set(['viber', 'telegram', 'whatsapp']);
+const READ_RECEIPT_CHANNELS: ReadonlySet<FakeChannel> = new Set(
+  (Object.keys(EMULATED_CHANNELS) as FakeChannel[]).filter((c) => EMULATED_CHANNELS[c].readReceipt),
+);
 
 const SEND_SCRIPT = '/sendsms.php';
 const REGISTRATION_PAGE = '/ru/reg/registration.html';
@@ -92,6 +88,12 @@ interface QueuedFault {
 
 /**
  * An emulator of the Webcom gateway (PROTOCOL.md) on a real loopback socket.
+ *
+ * It is an independent oracle of the protocol: written from the protocol notes, it shares no
+ * wire table, encoder or decoder with the library it tests (only the registry's channel type and
+ * pure constants such as the registrant name pattern), so a mistake in the library's tables shows
+ * up as a refusal here rather than being mirrored. Its per-channel rules live in
+ * `fake/send-rules.ts`.
  *
  * Conventions beyond the protocol:
  * - Every answer of `sendsms.php` carries PHP's default `Content-Type: text/html; charset=UTF-8`.
@@ -428,7 +430,7 @@ export class FakeWebcomServer {
     return {
       json: {
         state: message.state,
-        time: message.state === 'send' ? '' : formatMoscowTime(message.updatedAt),
+        time: message.state === 'send' ? '' : formatStatusTime(message.updatedAt),
         text_sms: message.code ?? '',
       },
       text: message.state,

@@ -15,5 +15,4 @@ export {
 export { WEBCOM_TESTING_FLASHCALL_CODE } from './simulated-gateway.js';
 export { WebcomTestingController } from './webcom-testing.controller.js';
 export { getWebcomTestingControllerToken, WebcomTestingModule } from './webcom-testing.module.js';
-export { WebcomTestingService } from './webcom-testing.service.js';
 export type * from './webcom-testing.types.js';

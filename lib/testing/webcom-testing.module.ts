@@ -1,9 +1,13 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
-import { getWebcomToken } from '../webcom.constants.js';
+import type { WebcomDeliveryTracker } from '../client/delivery-tracker.js';
+import { webcomAccountProviders } from '../client/webcom-account.js';
+import { getWebcomProviderToken } from '../get-webcom-provider-token.util.js';
 import { resolveOptions } from '../webcom-options.js';
+import { webcomServiceProvider } from '../webcom.module-definition.js';
+import type { WebcomService } from '../webcom.service.js';
+import { recordGatewayCalls } from './call-recording.js';
 import { SimulatedGateway } from './simulated-gateway.js';
 import { WebcomTestingController } from './webcom-testing.controller.js';
-import { WebcomTestingService } from './webcom-testing.service.js';
 import type { WebcomTestingModuleOptions } from './webcom-testing.types.js';
 
 /**
@@ -20,7 +24,8 @@ export function getWebcomTestingControllerToken(
  * Drops in for `WebcomModule` in unit tests: `WebcomTestingModule.forRoot(options?)` provides
  * the real `WebcomService` (under `WebcomService`, or `getWebcomToken(name)`) over a gateway
  * simulated in memory, with no socket, and a `WebcomTestingController` to read what was sent
- * and decide what comes back.
+ * and decide what comes back. The account is built from the same providers as `WebcomModule`'s,
+ * the simulated gateway being its transport.
  */
 @Module({})
 export class WebcomTestingModule {
@@ -42,22 +47,37 @@ export class WebcomTestingModule {
     };
     // The real module's checks, now, so that forRoot refuses what WebcomModule.forRoot would.
     resolveOptions(serviceOptions);
-    const serviceToken = getWebcomToken(name);
+    const service = webcomServiceProvider(name);
     const controllerToken = getWebcomTestingControllerToken(name);
     const gatewayToken = Symbol(`SimulatedGateway:${name ?? 'default'}`);
+    const rawOptionsToken = Symbol(`WebcomTestingOptions:${name ?? 'default'}`);
     return {
       module: WebcomTestingModule,
       global: isGlobal,
       providers: [
+        { provide: rawOptionsToken, useValue: serviceOptions },
         {
           provide: gatewayToken,
           useFactory: () => new SimulatedGateway({ balance, currency, prices, statuses }),
         },
+        // The real account's providers, over the simulated gateway as its transport.
+        ...webcomAccountProviders(name, rawOptionsToken, { useExisting: gatewayToken }),
         {
-          provide: serviceToken,
-          useFactory: (gateway: SimulatedGateway) =>
-            new WebcomTestingService(gateway, serviceOptions, name),
-          inject: [gatewayToken],
+          ...service,
+          useFactory: (
+            gateway: SimulatedGateway,
+            tracker: WebcomDeliveryTracker,
+            ...units: Parameters<typeof service.useFactory>
+          ): WebcomService => {
+            const webcom = service.useFactory(...units);
+            recordGatewayCalls(gateway, webcom, tracker);
+            return webcom;
+          },
+          inject: [
+            gatewayToken,
+            getWebcomProviderToken('delivery-tracker', name),
+            ...service.inject,
+          ],
         },
         {
           provide: controllerToken,
@@ -65,7 +85,7 @@ export class WebcomTestingModule {
           inject: [gatewayToken],
         },
       ],
-      exports: [serviceToken, controllerToken],
+      exports: [service.provide, controllerToken],
     };
   }
 }

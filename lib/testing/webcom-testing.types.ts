@@ -1,37 +1,17 @@
-import type {
-  SendCascadeDto,
-  SendFlashcallDto,
-  SendSmsDto,
-  SendTelegramDto,
-  SendViberDto,
-  SendVoiceDto,
-  SendWhatsappDto,
-} from '../dto/send.dto.js';
+import type { DtoOf, SendKind, SendMethod } from '../channel-registry.js';
 import type { Channel } from '../protocol/channels.js';
 import type { DeliveryState, SendResult } from '../protocol/results.js';
 import type { WebcomModuleOptions } from '../webcom-options.js';
 import type { FakeChannel } from './fake/types.js';
 
-export type WebcomSendMethod =
-  | 'sendSms'
-  | 'sendViber'
-  | 'sendVoice'
-  | 'sendCascade'
-  | 'sendFlashcall'
-  | 'sendTelegram'
-  | 'sendWhatsapp';
+/** The per-channel send methods of `WebcomService`, as `calls` and `sent` name them. */
+export type WebcomSendMethod = SendMethod;
 
 /** The `WebcomService` methods that reach the gateway, as `calls` and `failNext` name them. */
 export type WebcomMethod = WebcomSendMethod | 'getStatus' | 'getBalance' | 'register';
 
-export type WebcomSendDto =
-  | SendSmsDto
-  | SendViberDto
-  | SendVoiceDto
-  | SendCascadeDto
-  | SendFlashcallDto
-  | SendTelegramDto
-  | SendWhatsappDto;
+/** The DTO of any send. */
+export type WebcomSendDto = DtoOf<SendKind>;
 
 /**
  * A send request the simulated gateway accepted: one per call, or one per request when the

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { WebcomModule } from 'nestjs-webcom';
+import { WebcomExceptionFilter, WebcomModule } from 'nestjs-webcom';
 import { WebcomHealthIndicator } from 'nestjs-webcom/health';
 import { AccountController } from './account.controller.js';
 import { EmbeddedGatewayModule, EmbeddedWebcomGateway } from './embedded-gateway.js';
@@ -12,7 +12,6 @@ import { QueuedSendingModule } from './queued-sending.js';
 import { SampleTelemetry } from './telemetry.js';
 import { createValidationPipe } from './validation.pipe.js';
 import { WebcomEventLogger } from './webcom-event-logger.js';
-import { WebcomExceptionFilter } from './webcom-exception.filter.js';
 import { createWebcomOptions } from './webcom-options.factory.js';
 
 @Module({

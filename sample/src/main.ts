@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
+import { setupOpenApi } from './openapi.js';
 import { DEFAULT_PORT, readNumber } from './settings.js';
 import { startupBanner } from './startup-banner.js';
 
@@ -9,6 +10,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule);
   // Ctrl+C closes the module: in-flight requests end, the embedded emulator stops.
   app.enableShutdownHooks();
+  setupOpenApi(app);
   const port = readNumber(app.get(ConfigService), 'PORT') ?? DEFAULT_PORT;
   await app.listen(port);
   const logger = new Logger('Sample');

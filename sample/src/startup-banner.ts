@@ -45,6 +45,7 @@ export function startupBanner(baseUrl: string): string[] {
   const readId = `sed -E 's/.*"id":"([^"]+)".*/\\1/'`;
   return [
     `Sample listening on ${baseUrl}`,
+    `Send every kind of message from a browser (Swagger UI): ${baseUrl}/docs`,
     `${SEND_SMS_EXAMPLE.title}:`,
     `  ${send}`,
     'Send an SMS, then read its status with the id it returns:',

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatMoscowTime, isWireDate, toWireDate } from '../../lib/protocol/moscow-time.js';
+import { formatValidityMinute, isWireDate, toWireDate } from '../../lib/protocol/moscow-time.js';
 
 /** An independent oracle: the IANA zone database's idea of Moscow's wall clock. */
 const moscowClock = new Intl.DateTimeFormat('en-CA', {
@@ -18,7 +18,7 @@ function moscowWallClock(date: Date): string {
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }
 
-describe('formatMoscowTime', () => {
+describe('formatValidityMinute', () => {
   it.each([
     ['2026-11-27T21:30:00Z', '2026-11-28 00:30'],
     ['2026-11-27T21:30:59.999Z', '2026-11-28 00:30'],
@@ -29,7 +29,7 @@ describe('formatMoscowTime', () => {
     ['2026-01-15T12:00:00Z', '2026-01-15 15:00'],
     ['2026-03-05T01:02:00+05:00', '2026-03-04 23:02'],
   ])('%s is %s in Moscow', (iso, wire) => {
-    expect(formatMoscowTime(new Date(iso))).toBe(wire);
+    expect(formatValidityMinute(new Date(iso))).toBe(wire);
   });
 
   it("does not depend on the machine's time zone", () => {
@@ -39,7 +39,7 @@ describe('formatMoscowTime', () => {
       '2026-11-27T16:30:00-05:00',
       '2026-11-28T06:30:00+09:00',
     ];
-    expect(new Set(instants.map((iso) => formatMoscowTime(new Date(iso))))).toEqual(
+    expect(new Set(instants.map((iso) => formatValidityMinute(new Date(iso))))).toEqual(
       new Set(['2026-11-28 00:30']),
     );
   });
@@ -53,7 +53,7 @@ describe('formatMoscowTime', () => {
           noInvalidDate: true,
         }),
         (date) => {
-          const wire = formatMoscowTime(date);
+          const wire = formatValidityMinute(date);
           expect(wire).toBe(moscowWallClock(date));
           expect(isWireDate(wire)).toBe(true);
         },

@@ -266,7 +266,11 @@ describe('WebcomTestingModule', () => {
       expect(testing.calls[0]).toEqual({ method: 'getBalance', result: { balance: 1000 } });
       expect(testing.calls[1].argument).toEqual({ to: 'nope', text: 'Hi' });
       expect(testing.calls[1].error).toBeInstanceOf(WebcomValidationError);
-      expect(testing.calls[2].result).toEqual({ status: 200, body: 'Registration complete' });
+      expect(testing.calls[2].result).toEqual({
+        accepted: true,
+        status: 200,
+        message: 'Registration complete',
+      });
     });
 
     it('failNext fails the next call of that method after validation, then answers again', async () => {

@@ -1,7 +1,7 @@
+import { REGISTRANT_NAME } from '../../protocol/registrant-name.js';
+
 type Query = Record<string, string>;
 
-/** Russian or Latin letters, words separated by single spaces or hyphens. */
-const PERSON_NAME = /^[A-Za-zА-Яа-яЁё]+(?:[ -][A-Za-zА-Яа-яЁё]+)*$/;
 const E_MAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 const PHONE = /^\d{10,15}$/;
 const INN = /^\d{10,}$/;
@@ -37,7 +37,7 @@ export function checkRegistration(query: Query, individualCode: string): string[
     if (length(query[name]) === 0) problems.push(`${name}: required`);
   }
   const name = query.name ?? '';
-  if (length(name) < 3 || !PERSON_NAME.test(name)) {
+  if (length(name) < 3 || !REGISTRANT_NAME.test(name)) {
     problems.push('name: at least 3 characters, Russian or Latin letters only');
   }
   atLeast(query, 'city', 3, problems);

@@ -14,37 +14,63 @@ export interface SendRefusal {
 
 type Query = Record<string, string>;
 
-const CHANNELS: readonly FakeChannel[] = [
-  'sms',
-  'viber',
-  'voice',
-  'voice_ivr',
-  'flashcall',
-  'telegram',
-  'whatsapp',
-];
+/** What the emulator knows of one value of `type_send_1`, written from PROTOCOL.md §2. */
+export interface EmulatedChannelRule {
+  /** The fallbacks (`type_send_2`) it allows. */
+  fallbacks: readonly FakeChannel[];
+  /** The parameter that must name the sender; lower-case only (PROTOCOL.md D4). */
+  sender?: string;
+  /** Price of one message to one recipient unless `prices` says otherwise. */
+  price: number;
+  /** Whether its messages report `read` after `deliver`. */
+  readReceipt: boolean;
+  /** Why its content is refused, if it is. */
+  check: (query: Query) => string | undefined;
+}
 
-/** PROTOCOL.md §2: the fallbacks each primary channel allows (flashcall has none). */
-const ALLOWED_FALLBACKS: Record<FakeChannel, readonly FakeChannel[]> = {
-  sms: ['sms', 'viber'],
-  viber: ['viber', 'sms'],
-  voice: ['viber', 'sms'],
-  voice_ivr: ['viber', 'sms'],
-  flashcall: [],
-  telegram: ['telegram', 'sms'],
-  whatsapp: ['whatsapp', 'sms'],
+/**
+ * The emulator's own rule for each channel. Keyed by the registry's channel type, so a channel
+ * added to the library without a rule here fails to compile (and a test lists the gaps).
+ */
+export const EMULATED_CHANNELS: Readonly<Record<FakeChannel, EmulatedChannelRule>> = {
+  sms: {
+    fallbacks: ['sms', 'viber'],
+    sender: 'sadr',
+    price: 3.2,
+    readReceipt: false,
+    check: (query) => (given(query, 'text') ? undefined : 'text is required for sms'),
+  },
+  viber: rich('viber', 'sender_viber', 1.6),
+  voice: voice('voice', 4.1),
+  voice_ivr: voice('voice_ivr', 5.3),
+  flashcall: { fallbacks: [], price: 0.75, readReceipt: false, check: () => undefined },
+  telegram: rich('telegram', 'name_clients_telegram', 1.1),
+  whatsapp: rich('whatsapp', 'name_clients_whatsapp', 2.4),
 };
 
-/** Lower-case names only: PHP parameter names are case-sensitive (PROTOCOL.md D4). */
-const SENDER_PARAM: Record<FakeChannel, string | undefined> = {
-  sms: 'sadr',
-  viber: 'sender_viber',
-  voice: 'name_clients_voice',
-  voice_ivr: 'name_clients_voice',
-  flashcall: undefined,
-  telegram: 'name_clients_telegram',
-  whatsapp: 'name_clients_whatsapp',
-};
+function rich(
+  channel: 'viber' | 'telegram' | 'whatsapp',
+  sender: string,
+  price: number,
+): EmulatedChannelRule {
+  return {
+    fallbacks: [channel, 'sms'],
+    sender,
+    price,
+    readReceipt: true,
+    check: (query) => checkRichContent(channel, query),
+  };
+}
+
+function voice(channel: 'voice' | 'voice_ivr', price: number): EmulatedChannelRule {
+  return {
+    fallbacks: ['viber', 'sms'],
+    sender: 'name_clients_voice',
+    price,
+    readReceipt: false,
+    check: (query) => checkVoice(channel, query),
+  };
+}
 
 const VALIDITY_PARAMS = ['validity_period', 'validity_period_telegram', 'validity_period_whatsapp'];
 
@@ -64,7 +90,8 @@ function given(query: Query, name: string): boolean {
   return (query[name] ?? '') !== '';
 }
 
-function isHttpUrl(value: string): boolean {
+/** Only the scheme is checked: the emulator refuses what is plainly not a link. */
+function hasHttpScheme(value: string): boolean {
   try {
     const { protocol } = new URL(value);
     return protocol === 'http:' || protocol === 'https:';
@@ -74,7 +101,7 @@ function isHttpUrl(value: string): boolean {
 }
 
 function isChannel(value: string): value is FakeChannel {
-  return (CHANNELS as readonly string[]).includes(value);
+  return Object.hasOwn(EMULATED_CHANNELS, value);
 }
 
 /**
@@ -89,7 +116,7 @@ export function checkSend(query: Query, now: number): SendPlan | SendRefusal {
   const channels = [primary];
   if (given(query, 'type_send_2')) {
     const fallback = query.type_send_2;
-    if (!isChannel(fallback) || !ALLOWED_FALLBACKS[primary].includes(fallback)) {
+    if (!isChannel(fallback) || !EMULATED_CHANNELS[primary].fallbacks.includes(fallback)) {
       return { error: `type_send_2 ${fallback} is not allowed after ${primary}` };
     }
     if (fallback !== primary) channels.push(fallback);
@@ -127,21 +154,9 @@ function readRecipients(channel: FakeChannel, query: Query): string[] | string {
 }
 
 function checkChannel(channel: FakeChannel, query: Query): string | undefined {
-  const sender = SENDER_PARAM[channel];
+  const { sender, check } = EMULATED_CHANNELS[channel];
   if (sender && !given(query, sender)) return `${sender} is required for ${channel}`;
-  switch (channel) {
-    case 'sms':
-      return given(query, 'text') ? undefined : 'text is required for sms';
-    case 'viber':
-    case 'telegram':
-    case 'whatsapp':
-      return checkRichContent(channel, query);
-    case 'voice':
-    case 'voice_ivr':
-      return checkVoice(channel, query);
-    case 'flashcall':
-      return undefined;
-  }
+  return check(query);
 }
 
 /** PROTOCOL.md §2: text; text + button; text + button + image; image alone. */
@@ -163,7 +178,7 @@ function checkRichContent(
     return `${channel} content must be text, text + button, text + button + image, or image alone`;
   }
   for (const name of [`action_${channel}`, `image_${channel}`]) {
-    if (given(query, name) && !isHttpUrl(query[name])) return `${name} must be an http(s) URL`;
+    if (given(query, name) && !hasHttpScheme(query[name])) return `${name} must be an http(s) URL`;
   }
   return undefined;
 }
@@ -172,7 +187,7 @@ function checkVoice(channel: 'voice' | 'voice_ivr', query: Query): string | unde
   if (given(query, 'text_voice') === given(query, 'action_voice')) {
     return `${channel} needs exactly one of text_voice or action_voice`;
   }
-  if (given(query, 'action_voice') && !isHttpUrl(query.action_voice)) {
+  if (given(query, 'action_voice') && !hasHttpScheme(query.action_voice)) {
     return 'action_voice must be an http(s) URL';
   }
   for (const [name, min, max] of VOICE_RANGES) {

@@ -1,10 +1,13 @@
-/** The states a message goes through, as the gateway's status call names them (PROTOCOL.md §3). */
-export type DeliveryState =
-  'send' | 'deliver' | 'read' | 'not_deliver' | 'expired' | 'partly_deliver';
+import type { Channel } from '../../channel-registry.js';
+import type { DeliveryState } from '../../protocol/results.js';
 
-/** The values `type_send_1` may take (PROTOCOL.md §2). */
-export type FakeChannel =
-  'sms' | 'viber' | 'voice' | 'voice_ivr' | 'flashcall' | 'telegram' | 'whatsapp';
+export type { DeliveryState } from '../../protocol/results.js';
+
+/**
+ * The values `type_send_1` may take (PROTOCOL.md §2): the registry's channels, and the voice
+ * channel's IVR form.
+ */
+export type FakeChannel = Channel | 'voice_ivr';
 
 /**
  * An account the emulator knows. A request authenticates with `user` + `password`, with `token`,

@@ -4,7 +4,7 @@ const MOSCOW_OFFSET_MS = 3 * 60 * 60 * 1000;
 const DATE_TIME_MINUTES = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/;
 
 /** `YYYY-MM-DD HH:MM:SS` in Moscow time, as the status call's `time`. */
-export function formatMoscowTime(epochMs: number): string {
+export function formatStatusTime(epochMs: number): string {
   return new Date(epochMs + MOSCOW_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
 }
 

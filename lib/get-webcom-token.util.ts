@@ -1,4 +1,3 @@
-import { Inject } from '@nestjs/common';
 import { WebcomService } from './webcom.service.js';
 
 /**
@@ -8,6 +7,3 @@ import { WebcomService } from './webcom.service.js';
 export function getWebcomToken(name?: string): string | typeof WebcomService {
   return name ? `WebcomService:${name}` : WebcomService;
 }
-
-/** Injects the `WebcomService` of the account `name`, or the default one. */
-export const InjectWebcom = (name?: string) => Inject(getWebcomToken(name));

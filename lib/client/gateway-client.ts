@@ -1,0 +1,153 @@
+import { assertSmsParts } from '../dto/checks.js';
+import { SecretRedactor } from '../errors/redaction.js';
+import { WebcomPartialSendError, type WebcomError } from '../errors/webcom-errors.js';
+import type { Channel } from '../protocol/channels.js';
+import { decodeBalance, decodeSend, decodeStatus } from '../protocol/decode.js';
+import {
+  credentialParams,
+  encodeBalance,
+  encodeRegistration,
+  encodeSend,
+  encodeStatus,
+  REGISTRATION_PATH,
+  SEND_PATH,
+  type Registration,
+  type WireParams,
+} from '../protocol/encode.js';
+import type { OutgoingMessage } from '../protocol/messages.js';
+import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
+import type { Balance, MessageStatus, SendResult } from '../protocol/results.js';
+import {
+  gatewayRefusal,
+  type GatewayResponse,
+  type GatewayTransport,
+} from '../transport/gateway-transport.js';
+import { mapConcurrently } from '../util/map-concurrently.js';
+import type { ResolvedWebcomOptions } from '../webcom-options.js';
+import type { WebcomEventStream } from './event-stream.js';
+
+/** The secrets of an account's credentials: what every text from outside is scrubbed of. */
+export function credentialSecrets(options: ResolvedWebcomOptions): string[] {
+  return Object.entries(options.credentials)
+    .filter(([key]) => key !== 'user')
+    .map(([, value]) => value);
+}
+
+/**
+ * Every call an account makes to the gateway goes through here, and only here: encode → transport
+ * → decode. A send is checked against `maxSmsSegments`, split over as many requests as
+ * `maxUrlLength` needs, run `concurrency` at a time, and merged in order; each request that went
+ * through emits `sent`, each that failed emits `failed` with its recipients.
+ */
+export class WebcomGatewayClient {
+  private readonly redactor: SecretRedactor;
+  private readonly sendUrl: string;
+  private readonly registrationUrl: string;
+  private readonly credentialQuery: string;
+
+  constructor(
+    private readonly options: ResolvedWebcomOptions,
+    private readonly transport: GatewayTransport,
+    private readonly events: WebcomEventStream,
+  ) {
+    this.redactor = new SecretRedactor(credentialSecrets(options));
+    this.sendUrl = `${options.baseUrl}/${SEND_PATH}`;
+    this.registrationUrl = `${options.baseUrl}/${REGISTRATION_PATH}`;
+    this.credentialQuery = encodeQuery(credentialParams(options.credentials));
+  }
+
+  /**
+   * Sends a validated message on `channel`. The failure of a request is reported with its
+   * recipients here; any other failure is left to the caller's `WebcomEventStream.reporting`.
+   */
+  async send(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
+    const plans = this.plan(channel, message);
+    const outcomes = await mapConcurrently(plans, this.options.concurrency, (plan) =>
+      this.sendPart(channel, message, plan),
+    );
+    return this.merge(channel, plans, outcomes);
+  }
+
+  async status(id: string): Promise<MessageStatus> {
+    const response = await this.read(encodeStatus(id));
+    const status = decodeStatus(id, response.body);
+    if (!status) throw this.refusal(response);
+    return status;
+  }
+
+  async balance(): Promise<Balance> {
+    const response = await this.read(encodeBalance());
+    const balance = decodeBalance(response.body);
+    if (!balance) throw this.refusal(response);
+    return balance;
+  }
+
+  /** The registration page's answer as it came (docs/protocol.md §4); sent at most once. */
+  register(registration: Registration): Promise<GatewayResponse> {
+    const query = encodeQuery(encodeRegistration(registration, this.options.individualCode));
+    return this.transport.get(`${this.registrationUrl}?${query}`, 'send');
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  /** Encodes the message and spreads its recipients over requests short enough to send. */
+  private plan(channel: Channel, message: OutgoingMessage): SendRequestPlan[] {
+    assertSmsParts(channel, message, this.options.maxSmsSegments);
+    const wire = encodeSend(channel, message, this.options.senders);
+    const leading = `${this.credentialQuery}&${encodeQuery(wire.params)}`;
+    return planSendRequests(this.sendUrl, leading, wire, this.options.maxUrlLength);
+  }
+
+  private async sendPart(
+    channel: Channel,
+    message: OutgoingMessage,
+    plan: SendRequestPlan,
+  ): Promise<SendResult> {
+    const response = await this.transport.get(`${this.sendUrl}?${plan.query}`, 'send');
+    const result = decodeSend(response.body);
+    if (!result) throw this.refusal(response);
+    this.events.emit({
+      type: 'sent',
+      channel,
+      recipients: plan.recipients.length,
+      messages: result.messages,
+      ...(result.balance === undefined ? {} : { balance: result.balance }),
+      ...(this.options.includeTextInEvents && message.text ? { text: message.text } : {}),
+    });
+    return result;
+  }
+
+  private merge(
+    channel: Channel,
+    plans: SendRequestPlan[],
+    outcomes: PromiseSettledResult<SendResult>[],
+  ): SendResult {
+    const sent: SendResult = { messages: [] };
+    const failed: { to: string[]; error: WebcomError }[] = [];
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') {
+        sent.messages.push(...outcome.value.messages);
+        if (outcome.value.balance !== undefined) sent.balance = outcome.value.balance;
+      } else {
+        const error = outcome.reason as WebcomError;
+        this.events.report('send', error, channel, plans[index].recipients.length);
+        failed.push({ to: plans[index].recipients, error });
+      }
+    });
+    if (failed.length === 0) return sent;
+    throw this.events.reportedAlready(
+      plans.length === 1 ? failed[0].error : new WebcomPartialSendError(sent, failed),
+    );
+  }
+
+  private read(params: WireParams): Promise<GatewayResponse> {
+    const query = `${this.credentialQuery}&${encodeQuery(params)}`;
+    return this.transport.get(`${this.sendUrl}?${query}`, 'read');
+  }
+
+  private refusal(response: GatewayResponse) {
+    return gatewayRefusal(response, this.redactor);
+  }
+}

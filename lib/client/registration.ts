@@ -1,0 +1,72 @@
+import { RegisterDto } from '../dto/register.dto.js';
+import { validateDto } from '../dto/validate.js';
+import { SecretRedactor } from '../errors/redaction.js';
+import { WebcomApiError } from '../errors/webcom-errors.js';
+import type { RegistrationResult } from '../protocol/results.js';
+import type { ResolvedWebcomOptions } from '../webcom-options.js';
+import type { WebcomEventStream } from './event-stream.js';
+import { credentialSecrets, type WebcomGatewayClient } from './gateway-client.js';
+
+const MAX_MESSAGE_CHARS = 500;
+
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&nbsp;': ' ',
+};
+
+/** The visible text of an HTML page: no head, script or style, no tags, one space between words. */
+export function pageText(html: string): string {
+  return html
+    .replace(/<(head|script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (entity) => ENTITIES[entity])
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Opens accounts (docs/protocol.md §4). */
+export class WebcomRegistration {
+  constructor(
+    private readonly options: ResolvedWebcomOptions,
+    private readonly gateway: WebcomGatewayClient,
+    private readonly events: WebcomEventStream,
+  ) {}
+
+  /**
+   * Sent at most once. A 2xx page is `accepted`; a 4xx page is a refusal, `accepted: false`;
+   * anything else (5xx, network) throws, as it may have been processed.
+   */
+  register(dto: RegisterDto): Promise<RegistrationResult> {
+    return this.events.reporting('register', async () => {
+      const registration = validateDto(RegisterDto, dto);
+      const redactor = new SecretRedactor([
+        ...credentialSecrets(this.options),
+        registration.password,
+      ]);
+      try {
+        const page = await this.gateway.register(registration);
+        return result(true, page.status, page.body, redactor);
+      } catch (error) {
+        if (error instanceof WebcomApiError && error.status >= 400 && error.status < 500) {
+          return result(false, error.status, error.body, redactor);
+        }
+        throw error;
+      }
+    });
+  }
+}
+
+function result(
+  accepted: boolean,
+  status: number,
+  body: string,
+  redactor: SecretRedactor,
+): RegistrationResult {
+  const text = redactor.redact(pageText(redactor.redact(body)));
+  const message = text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;
+  return { accepted, status, ...(message ? { message } : {}) };
+}

@@ -1,0 +1,134 @@
+import { Logger, type Provider } from '@nestjs/common';
+import { SecretRedactor } from '../errors/redaction.js';
+import { getWebcomProviderToken, type WebcomProvider } from '../get-webcom-provider-token.util.js';
+import type { GatewayTransport } from '../transport/gateway-transport.js';
+import { HttpTransport } from '../transport/http-transport.js';
+import {
+  resolveOptions,
+  type ResolvedWebcomOptions,
+  type WebcomModuleOptions,
+} from '../webcom-options.js';
+import { WebcomDeliveryTracker } from './delivery-tracker.js';
+import { WebcomEventStream } from './event-stream.js';
+import { credentialSecrets, WebcomGatewayClient } from './gateway-client.js';
+import { MessageStateMemory } from './message-states.js';
+import { WebcomRegistration } from './registration.js';
+
+/** Query parameters whose values are safe in a debug log: no secret, no text, no number. */
+const LOGGABLE_PARAMS = new Set([
+  'type_send_1',
+  'type_send_2',
+  'balance',
+  'registration',
+  'businessman',
+]);
+
+/** The units `WebcomService` delegates to: one account's set. */
+export class WebcomAccount {
+  constructor(
+    readonly gateway: WebcomGatewayClient,
+    readonly events: WebcomEventStream,
+    readonly tracker: WebcomDeliveryTracker,
+    readonly registration: WebcomRegistration,
+  ) {}
+}
+
+/** The network transport of an account: HTTP with its timeouts, retries and socket bound. */
+export function createHttpTransport(options: ResolvedWebcomOptions, name?: string): HttpTransport {
+  return new HttpTransport(
+    {
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      maxSockets: options.maxSockets,
+      loggableParams: LOGGABLE_PARAMS,
+    },
+    new SecretRedactor(credentialSecrets(options)),
+    new Logger(name ? `WebcomService:${name}` : 'WebcomService'),
+  );
+}
+
+/**
+ * An account outside Nest (`new WebcomService(options)` in a script), wired as
+ * `webcomAccountProviders` wires it; throws on bad options.
+ */
+export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
+  const resolved = resolveOptions(options);
+  const events = new WebcomEventStream();
+  const gateway = new WebcomGatewayClient(resolved, createHttpTransport(resolved, name), events);
+  const states = new MessageStateMemory(events);
+  return new WebcomAccount(
+    gateway,
+    events,
+    new WebcomDeliveryTracker(gateway, states, events, resolved.concurrency),
+    new WebcomRegistration(resolved, gateway, events),
+  );
+}
+
+/**
+ * The providers of one account, each under its own token (`getWebcomProviderToken`), so a test
+ * can override any of them; `rawOptionsToken` provides the options as the user gave them. The
+ * transport provider is `transport` when given (the testing module's in-memory gateway).
+ */
+export function webcomAccountProviders(
+  name: string | undefined,
+  rawOptionsToken: string | symbol,
+  transport?: { useExisting: string | symbol },
+): Provider[] {
+  const token = (provider: WebcomProvider) => getWebcomProviderToken(provider, name);
+  return [
+    {
+      provide: token('options'),
+      // The options are checked here, so bad ones stop the application at boot.
+      useFactory: (options: WebcomModuleOptions) => resolveOptions(options),
+      inject: [rawOptionsToken],
+    },
+    transport
+      ? { provide: token('transport'), ...transport }
+      : {
+          provide: token('transport'),
+          useFactory: (options: ResolvedWebcomOptions) => createHttpTransport(options, name),
+          inject: [token('options')],
+        },
+    { provide: token('events'), useFactory: () => new WebcomEventStream() },
+    {
+      provide: token('gateway-client'),
+      useFactory: (
+        options: ResolvedWebcomOptions,
+        transport: GatewayTransport,
+        events: WebcomEventStream,
+      ) => new WebcomGatewayClient(options, transport, events),
+      inject: [token('options'), token('transport'), token('events')],
+    },
+    {
+      provide: token('message-states'),
+      useFactory: (events: WebcomEventStream) => new MessageStateMemory(events),
+      inject: [token('events')],
+    },
+    {
+      provide: token('delivery-tracker'),
+      useFactory: (
+        options: ResolvedWebcomOptions,
+        gateway: WebcomGatewayClient,
+        states: MessageStateMemory,
+        events: WebcomEventStream,
+      ) => new WebcomDeliveryTracker(gateway, states, events, options.concurrency),
+      inject: [token('options'), token('gateway-client'), token('message-states'), token('events')],
+    },
+    {
+      provide: token('registration'),
+      useFactory: (
+        options: ResolvedWebcomOptions,
+        gateway: WebcomGatewayClient,
+        events: WebcomEventStream,
+      ) => new WebcomRegistration(options, gateway, events),
+      inject: [token('options'), token('gateway-client'), token('events')],
+    },
+  ];
+}
+
+/** The tokens `WebcomAccount`'s constructor takes, in its order: what the service injects. */
+export function webcomAccountTokens(name?: string): string[] {
+  return (['gateway-client', 'events', 'delivery-tracker', 'registration'] as const).map(
+    (provider) => getWebcomProviderToken(provider, name),
+  );
+}

@@ -1,0 +1,24 @@
+/** The providers each account is made of, one job each (see `getWebcomProviderToken`). */
+export type WebcomProvider =
+  /** The account's options, checked and with every default filled in. */
+  | 'options'
+  /** The `GatewayTransport`: one GET to the gateway, nothing of channels. */
+  | 'transport'
+  /** `WebcomGatewayClient`: every gateway call, encode → transport → decode. */
+  | 'gateway-client'
+  /** `WebcomEventStream`: `events$`, and the one place failures are reported. */
+  | 'events'
+  /** `MessageStateMemory`: the last state of recent messages, for `status` events. */
+  | 'message-states'
+  /** `WebcomDeliveryTracker`: status reads and polling. */
+  | 'delivery-tracker'
+  /** `WebcomRegistration`: opening accounts. */
+  | 'registration';
+
+/**
+ * The token of one provider of an account, e.g. for
+ * `Test.createTestingModule(…).overrideProvider(getWebcomProviderToken('transport', name))`.
+ */
+export function getWebcomProviderToken(provider: WebcomProvider, name?: string): string {
+  return name ? `Webcom:${provider}:${name}` : `Webcom:${provider}`;
+}

@@ -1,0 +1,43 @@
+import { CHANNEL_REGISTRY, type SendKind } from '../channel-registry.js';
+import type { WebcomDeliveryTracker } from '../client/delivery-tracker.js';
+import type { WebcomService } from '../webcom.service.js';
+import type { SimulatedGateway } from './simulated-gateway.js';
+import type { WebcomMethod } from './webcom-testing.types.js';
+
+type GatewayMethod = (...args: unknown[]) => Promise<unknown>;
+
+/** Replaces `target[key]` on the instance by a wrapper that records each call in `gateway`. */
+function record<T extends object>(
+  gateway: SimulatedGateway,
+  target: T,
+  key: keyof T & string,
+  method: (args: unknown[]) => WebcomMethod,
+): void {
+  const real = (target[key] as GatewayMethod).bind(target);
+  const recorded: GatewayMethod = (...args) =>
+    gateway.record(
+      { method: method(args), ...(args.length > 0 ? { argument: args.at(-1) } : {}) },
+      () => real(...args),
+    );
+  Object.assign(target, { [key]: recorded });
+}
+
+/**
+ * Makes `gateway` record every call of `service` that reaches the gateway, under the name of the
+ * method a user calls: a send under its per-channel method (`sendSms`, also for `send('sms', …)`),
+ * every status read under `getStatus`, tracking's included.
+ */
+export function recordGatewayCalls(
+  gateway: SimulatedGateway,
+  service: WebcomService,
+  tracker: WebcomDeliveryTracker,
+): void {
+  record(gateway, service, 'send', ([kind]) =>
+    Object.hasOwn(CHANNEL_REGISTRY, kind as string)
+      ? CHANNEL_REGISTRY[kind as SendKind].method
+      : ('send' as WebcomMethod),
+  );
+  record(gateway, service, 'getBalance', () => 'getBalance');
+  record(gateway, service, 'register', () => 'register');
+  record(gateway, tracker, 'getStatus', () => 'getStatus');
+}
