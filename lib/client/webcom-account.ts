@@ -2,6 +2,7 @@ import { Logger, type Provider } from '@nestjs/common';
 import { SecretRedactor } from '../errors/redaction.js';
 import { getWebcomProviderToken, type WebcomProvider } from '../get-webcom-provider-token.util.js';
 import type { GatewayTransport } from '../transport/gateway-transport.js';
+import { recordRetry, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
 import { HttpTransport } from '../transport/http-transport.js';
 import {
   resolveOptions,
@@ -41,6 +42,7 @@ export function createHttpTransport(options: ResolvedWebcomOptions, name?: strin
       retries: options.retries,
       maxSockets: options.maxSockets,
       loggableParams: LOGGABLE_PARAMS,
+      onRetry: recordRetry,
     },
     new SecretRedactor(credentialSecrets(options)),
     new Logger(name ? `WebcomService:${name}` : 'WebcomService'),
@@ -96,7 +98,13 @@ export function webcomAccountProviders(
         options: ResolvedWebcomOptions,
         transport: GatewayTransport,
         events: WebcomEventStream,
-      ) => new WebcomGatewayClient(options, transport, events),
+      ) =>
+        new WebcomGatewayClient(
+          options,
+          transport,
+          events,
+          new WebcomTelemetry(name, options.baseUrl),
+        ),
       inject: [token('options'), token('transport'), token('events')],
     },
     {

@@ -22,6 +22,16 @@ export interface HttpTransportOptions {
   maxSockets: number;
   /** Names of query parameters whose values may be logged (everything else is masked). */
   loggableParams: ReadonlySet<string>;
+  /** Told of each retry, before its wait; called in the context of the call being retried. */
+  onRetry?: (retry: TransportRetry) => void;
+}
+
+/** A retry about to happen: the how-many-th (1 for the first), why, and after how long. */
+export interface TransportRetry {
+  attempt: number;
+  /** The HTTP status retried, or the error code (ECONNRESET, ETIMEDOUT, …). */
+  reason: number | string;
+  delayMs: number;
 }
 
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -107,6 +117,11 @@ export class HttpTransport implements GatewayTransport {
         this.logger.warn(
           `${this.describe(url)}: ${String((error as Error).message)}; retrying in ${waitMs} ms`,
         );
+        this.options.onRetry?.({
+          attempt: attempt + 1,
+          reason: error instanceof RetryableStatus ? error.response.status : error.code,
+          delayMs: waitMs,
+        });
         await sleep(waitMs);
       }
     }
