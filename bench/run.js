@@ -3,7 +3,7 @@
 //
 //   npm run bench                      build, then every section (about 2 minutes)
 //   node bench/run.js --quick          a reduced run, as a smoke check (about 20 s)
-//   node bench/run.js --only cpu,boot  some sections: throughput, cpu, bulk, boot
+//   node bench/run.js --only cpu,boot  some sections: throughput, cpu, bulk, boot, otel
 //   node bench/run.js --json out.json  also write every figure as JSON
 //   node bench/run.js --sizes 1000,100000 --runs 3   override bulk sizes / runs per figure
 //
@@ -29,6 +29,7 @@ import {
 const args = parseArgs();
 const quick = Boolean(args.quick);
 const SECTIONS = ['throughput', 'cpu', 'bulk', 'boot'];
+SECTIONS.push('otel'); // bench/otel.js: the OpenTelemetry instrumentation's per-call cost
 const only = args.only ? String(args.only).split(',') : SECTIONS;
 for (const name of only) {
   if (!SECTIONS.includes(name))
@@ -422,6 +423,14 @@ async function main() {
     if (only.includes('cpu')) results.sections.cpu = await cpuSection();
     if (only.includes('bulk')) results.sections.bulk = await bulkSection(standIn.baseUrl);
     if (only.includes('boot')) results.sections.boot = await bootSection();
+    if (only.includes('otel')) {
+      const { otelSection } = await import('./otel.js');
+      results.sections.otel = await otelSection({
+        quick,
+        log,
+        runs: args.runs && Number(args.runs),
+      });
+    }
   } finally {
     await stop();
   }

@@ -72,6 +72,8 @@ const balances = new Map<WebcomTelemetry, { account: string; balance: number }>(
 
 interface Instruments {
   provider: MeterProvider;
+  /** The API's no-op meter: no SDK registered for metrics. */
+  noop: boolean;
   messages: Counter;
   duration: Histogram;
 }
@@ -97,6 +99,7 @@ function instrumentsOf(api: OtelApi): Instruments {
     });
   instruments = {
     provider,
+    noop: meter === api.createNoopMeter(),
     messages: meter.createCounter('webcom.messages', {
       description: 'Messages (one per recipient) the gateway was asked to send, by outcome',
       unit: '{message}',
@@ -108,6 +111,21 @@ function instrumentsOf(api: OtelApi): Instruments {
     }),
   };
   return instruments;
+}
+
+/** What the tracer provider the API hands out delegates to while no SDK is registered. */
+const NOOP_TRACER_PROVIDER = otel && new otel.ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether an SDK receives traces. While none does, the API would create a non-recording span per
+ * call: skipping that is what makes "installed, no SDK" cost next to nothing.
+ */
+function tracing(api: OtelApi): boolean {
+  const provider = api.trace.getTracerProvider();
+  // A provider of another copy of the API is taken as a real one.
+  return !(
+    provider instanceof api.ProxyTracerProvider && provider.getDelegate() === NOOP_TRACER_PROVIDER
+  );
 }
 
 /**
@@ -157,6 +175,7 @@ export class WebcomTelemetry {
   ): Promise<T> {
     const api = otel;
     if (!api || !this.tracer) return run(NOOP_SCOPE);
+    if (instrumentsOf(api).noop && !tracing(api)) return run(NOOP_SCOPE);
     return this.runOperation(api, this.tracer, operation, run);
   }
 

@@ -290,3 +290,23 @@ describe('WebcomTelemetry with no SDK registered', () => {
     telemetry.close();
   });
 });
+
+describe('WebcomTelemetry and an SDK registered after it', () => {
+  it('reports to providers registered after it was built and had run', async () => {
+    const telemetry = new WebcomTelemetry(undefined, BASE_URL);
+    const send = () =>
+      telemetry.operation({ operation: 'send', channel: 'sms', recipients: 2 }, (scope) =>
+        scope.request({ index: 0, count: 1, recipients: 2 }, () => Promise.resolve()),
+      );
+    await send();
+    const otel = installTestOtel();
+    try {
+      await send();
+      expect(otel.spans().map((span) => span.name)).toEqual(['send sms']);
+      const messages = pointsOf((await otel.metrics()).get('webcom.messages'));
+      expect(messages.map((point) => point.value)).toEqual([2]);
+    } finally {
+      await otel.shutdown();
+    }
+  });
+});
