@@ -22,7 +22,7 @@ import {
   type GatewayResponse,
   type GatewayTransport,
 } from '../transport/gateway-transport.js';
-import { WebcomTelemetry, type TelemetryScope } from '../telemetry/webcom-telemetry.js';
+import type { TelemetryScope, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
 import type { ResolvedWebcomOptions } from '../webcom-options.js';
 import type { WebcomEventStream } from './event-stream.js';
@@ -50,8 +50,8 @@ export class WebcomGatewayClient {
     private readonly options: ResolvedWebcomOptions,
     private readonly transport: GatewayTransport,
     private readonly events: WebcomEventStream,
-    /** Spans and metrics of every call; the account's name is `default` unless given one. */
-    private readonly telemetry = new WebcomTelemetry(undefined, options.baseUrl),
+    /** Spans and metrics of every call, named after the account. */
+    private readonly telemetry: WebcomTelemetry,
   ) {
     this.redactor = new SecretRedactor(credentialSecrets(options));
     this.sendUrl = `${options.baseUrl}/${SEND_PATH}`;

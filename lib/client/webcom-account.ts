@@ -56,7 +56,12 @@ export function createHttpTransport(options: ResolvedWebcomOptions, name?: strin
 export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
   const resolved = resolveOptions(options);
   const events = new WebcomEventStream();
-  const gateway = new WebcomGatewayClient(resolved, createHttpTransport(resolved, name), events);
+  const gateway = new WebcomGatewayClient(
+    resolved,
+    createHttpTransport(resolved, name),
+    events,
+    new WebcomTelemetry(name, resolved.baseUrl),
+  );
   const states = new MessageStateMemory(events);
   return new WebcomAccount(
     gateway,

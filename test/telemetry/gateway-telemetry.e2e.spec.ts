@@ -3,7 +3,8 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer, type Socket } from 'node:net';
-import { WebcomService, type Channel } from '../../lib/index.js';
+import { Test } from '@nestjs/testing';
+import { getWebcomToken, WebcomModule, WebcomService, type Channel } from '../../lib/index.js';
 import { installTestOtel, pointsOf, type TestOtel } from '../support/otel.js';
 import { RecordingGateway, successAnswer } from '../support/recording-gateway.js';
 
@@ -289,6 +290,33 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
         point.value,
       ]),
     ).toEqual([['default', 143777.36]]);
+  });
+
+  it('names the account a span and the balance gauge belong to', async () => {
+    const script = new WebcomService(
+      { credentials: CREDENTIALS, baseUrl: gateway.baseUrl },
+      'bulk',
+    );
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WebcomModule.forRoot({
+          credentials: CREDENTIALS,
+          baseUrl: gateway.baseUrl,
+          name: 'marketing',
+        }),
+      ],
+    }).compile();
+    try {
+      await script.getBalance();
+      await moduleRef.get<WebcomService>(getWebcomToken('marketing')).getBalance();
+    } finally {
+      script.onModuleDestroy();
+      await moduleRef.close();
+    }
+    expect(otel.spans().map((span) => span.attributes['webcom.account'])).toEqual([
+      'bulk',
+      'marketing',
+    ]);
   });
 
   it('makes no span for input refused before any request', async () => {
