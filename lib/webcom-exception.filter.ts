@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
+  WebcomAmbiguousSendError,
   WebcomApiError,
   WebcomError,
   WebcomPartialSendError,
@@ -14,7 +15,7 @@ import {
   WebcomValidationError,
   type WebcomFieldError,
 } from './errors/webcom-errors.js';
-import type { SendResult } from './protocol/results.js';
+import type { SendResult, SentMessage } from './protocol/results.js';
 import { WebcomTrackingTimeoutError } from './tracking/delivery-tracking.js';
 
 /** What every answer of {@link WebcomExceptionFilter} holds. */
@@ -49,12 +50,26 @@ export interface WebcomTransportErrorBody extends WebcomErrorBody {
   possiblyDelivered: boolean;
 }
 
+/**
+ * `WebcomAmbiguousSendError`: 502. The gateway accepted the send but did not answer one id per
+ * recipient: the messages may have gone out and been billed; read their statuses before any
+ * new try.
+ */
+export interface WebcomAmbiguousSendErrorBody extends WebcomErrorBody {
+  possiblyDelivered: true;
+  /** The messages the gateway listed, without recipients. */
+  messages: Omit<SentMessage, 'to'>[];
+}
+
 /** One part of a split send that failed, within a {@link WebcomPartialSendErrorBody}. */
 export interface WebcomFailedRecipients {
   /** The recipients of the failed part. */
   to: string[];
+  /** Why the part failed, as the error's safe fields. */
   error: {
+    /** The error's class name, such as `WebcomTransportError`. */
     name: string;
+    /** The error's message, free of secrets. */
     message: string;
     /** True when these recipients may have received the message anyway. */
     possiblyDelivered: boolean;
@@ -70,7 +85,9 @@ export interface WebcomFailedRecipients {
  * recipients in `failed` may need another try.
  */
 export interface WebcomPartialSendErrorBody extends WebcomErrorBody {
+  /** The messages that went out, with their ids and prices. */
   sent: SendResult;
+  /** The failed parts: their recipients, and why. */
   failed: WebcomFailedRecipients[];
 }
 
@@ -88,6 +105,7 @@ export type WebcomErrorResponseBody =
   | WebcomApiErrorBody
   | WebcomTransportErrorBody
   | WebcomPartialSendErrorBody
+  | WebcomAmbiguousSendErrorBody
   | WebcomTrackingTimeoutErrorBody
   | WebcomErrorBody;
 
@@ -135,6 +153,13 @@ export function webcomErrorResponse(error: WebcomError): WebcomErrorResponseBody
       possiblyDelivered: error.possiblyDelivered,
     } satisfies WebcomTransportErrorBody;
   }
+  if (error instanceof WebcomAmbiguousSendError) {
+    return {
+      ...base(HttpStatus.BAD_GATEWAY),
+      possiblyDelivered: true,
+      messages: error.messages.map((message) => ({ ...message })),
+    } satisfies WebcomAmbiguousSendErrorBody;
+  }
   if (error instanceof WebcomPartialSendError) {
     return {
       ...base(HttpStatus.BAD_GATEWAY),
@@ -178,6 +203,7 @@ interface FastifyLikeResponse {
  * | `WebcomValidationError` | 400, with `errors: [{ field, messages }]` |
  * | `WebcomApiError` | 502, with `gatewayStatus` and `possiblyDelivered` |
  * | `WebcomTransportError` | 504 on a timeout, else 502, with `code` and `possiblyDelivered` |
+ * | `WebcomAmbiguousSendError` | 502, with `possiblyDelivered: true` and the `messages` listed |
  * | `WebcomPartialSendError` | 502, with `sent` and `failed: [{ to, error }]` |
  * | `WebcomTrackingTimeoutError` | 504, with `id` and `lastState` |
  *

@@ -1,11 +1,25 @@
-import { SENDER_CHANNELS } from './protocol/channels.js';
-import { WEBCOM_INDIVIDUAL_CODE } from './protocol/channels.js';
+import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { SENDER_CHANNELS, WEBCOM_INDIVIDUAL_CODE } from './protocol/channels.js';
 import type { Credentials, Senders } from './protocol/messages.js';
-import { WebcomValidationError, type WebcomFieldError } from './errors/webcom-errors.js';
+import {
+  IfGiven,
+  IsWholeNumber,
+  IsWireString,
+  NestedOptions,
+  OptionRule,
+  hasLoneSurrogate,
+  validateOptions,
+} from './options/validate-options.js';
 
+/** An account's options: `WebcomModule.forRoot(options)`, or what `forRootAsync` resolves. */
 export interface WebcomModuleOptions {
+  /** How the account signs in: `{ user, password }`, `{ token }` or `{ user, tokenHash }`. */
   credentials: Credentials;
-  /** Default 'https://my3.webcom.mobi'; `sendsms.php` and the registration path hang off it. */
+  /**
+   * Default 'https://my3.webcom.mobi'; `sendsms.php` and the registration path hang off it.
+   * Surrounding whitespace (a `.env` slip) is trimmed; a URL with a query or a fragment, even an
+   * empty one (`/?`, `/#`), is refused at boot.
+   */
   baseUrl?: string;
   /** Per HTTP request, start to last byte, the wait for a socket included. Default 10000. */
   timeoutMs?: number;
@@ -34,114 +48,213 @@ export interface ResolvedWebcomOptions extends Required<
   maxSmsSegments?: number;
 }
 
+/** The real gateway's address, the default `baseUrl`. */
 export const WEBCOM_DEFAULT_BASE_URL = 'https://my3.webcom.mobi';
 
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
-const isNonEmptyString = (value: unknown): value is string =>
-  typeof value === 'string' && value.trim() !== '';
+const CREDENTIAL_FORMS = ['password', 'token', 'tokenHash'] as const;
+type CredentialForm = (typeof CREDENTIAL_FORMS)[number];
 
-function checkCredentials(credentials: unknown, errors: WebcomFieldError[]) {
-  const fail = (field: string, message: string) =>
-    errors.push({ field: `credentials${field}`, messages: [message] });
-  if (typeof credentials !== 'object' || credentials === null) {
-    return fail('', 'must be { user, password }, { token } or { user, tokenHash }');
-  }
+/**
+ * Which credential the object means: the one form given, or, when none has a value, the one
+ * form present as a key (`{ token: process.env.WEBCOM_TOKEN }` with the variable unset), so that
+ * its refusal names it. Undefined when no form or several are given.
+ */
+function credentialForm(credentials: object): CredentialForm | undefined {
   const c = credentials as Record<string, unknown>;
-  const forms = ['password', 'token', 'tokenHash'].filter((key) => c[key] !== undefined);
-  if (forms.length !== 1) {
-    return fail('', 'must hold exactly one of password, token and tokenHash');
-  }
-  const [form] = forms;
-  if (!isNonEmptyString(c[form])) fail(`.${form}`, 'must be a non-empty string');
-  if (
-    form === 'tokenHash' &&
-    isNonEmptyString(c.tokenHash) &&
-    !/^[0-9a-f]{32}$/.test(c.tokenHash)
-  ) {
-    fail('.tokenHash', "must be the token's MD5 as 32 lower-case hex digits");
-  }
-  if (form !== 'token' && !isNonEmptyString(c.user)) fail('.user', 'must be a non-empty string');
+  const given = CREDENTIAL_FORMS.filter((key) => c[key] !== undefined);
+  if (given.length === 1) return given[0];
+  const present = CREDENTIAL_FORMS.filter((key) => key in c);
+  return given.length === 0 && present.length === 1 ? present[0] : undefined;
 }
 
-function checkBaseUrl(baseUrl: unknown, errors: WebcomFieldError[]) {
-  const fail = (message: string) => errors.push({ field: 'baseUrl', messages: [message] });
-  if (typeof baseUrl !== 'string') return fail('must be a URL string');
-  let url: URL;
+/** The `credentials` object as a whole: an object, with exactly one form. */
+function IsCredentials(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isCredentials',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' && value !== null && credentialForm(value) !== undefined,
+        defaultMessage: (args) => {
+          const value: unknown = args?.value;
+          if (typeof value !== 'object' || value === null) {
+            return 'must be { user, password }, { token } or { user, tokenHash }';
+          }
+          const given = CREDENTIAL_FORMS.filter(
+            (key) => (value as Record<string, unknown>)[key] !== undefined,
+          );
+          if (given.length > 1) return 'must hold exactly one of password, token and tokenHash';
+          const present = CREDENTIAL_FORMS.filter((key) => key in value);
+          return present.length === 0
+            ? 'has no password, token or tokenHash: must be { user, password }, { token } or { user, tokenHash }'
+            : `has none of password, token and tokenHash set: ${present.join(' and ')} are undefined`;
+        },
+      },
+    },
+    options,
+  );
+}
+
+const usesForm =
+  (...forms: CredentialForm[]) =>
+  (credentials: object) => {
+    const form = credentialForm(credentials);
+    return form !== undefined && forms.includes(form);
+  };
+
+/** The rules of `credentials`, once it holds exactly one form. */
+export class WebcomCredentialsSchema {
+  @ValidateIf(usesForm('password', 'tokenHash'))
+  @IsWireString({ required: true })
+  user?: string;
+
+  @ValidateIf(usesForm('password'))
+  @IsWireString({ required: true })
+  password?: string;
+
+  @ValidateIf(usesForm('token'))
+  @IsWireString({ required: true })
+  token?: string;
+
+  @ValidateIf(usesForm('tokenHash'))
+  @IsWireString({ required: true })
+  // Only once it is a usable string, so that each value gets one message.
+  @OptionRule(
+    'isTokenHash',
+    "must be the token's MD5 as 32 lower-case hex digits",
+    (value) =>
+      typeof value !== 'string' ||
+      value.trim() === '' ||
+      hasLoneSurrogate(value) ||
+      /^[0-9a-f]{32}$/.test(value),
+  )
+  tokenHash?: string;
+}
+
+/** The rules of `senders`: a well-formed, non-empty name per channel with a sender. */
+export class WebcomSendersSchema {}
+for (const channel of SENDER_CHANNELS) IsWireString()(WebcomSendersSchema.prototype, channel);
+
+function parseUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
   try {
-    url = new URL(baseUrl);
+    return new URL(value);
   } catch {
-    return fail('must be an absolute URL');
+    return undefined;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail('must be http(s)');
-  // The password travels in the query string: plain http only where no network is crossed.
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-    fail('must use https (plain http is only allowed to a loopback address)');
-  }
-  if (url.username || url.password) fail('must not carry credentials');
-  if (url.search || url.hash) fail('must not have a query or a fragment');
 }
 
-function checkInteger(
-  options: Record<string, unknown>,
-  field: string,
-  min: number,
-  max: number,
-  errors: WebcomFieldError[],
-) {
-  const value = options[field];
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-    errors.push({ field, messages: [`must be a whole number from ${min} to ${max}`] });
-  }
+/** One rule of `baseUrl`; each applies only once the earlier ones hold, so one message each. */
+const baseUrlRule = (name: string, message: string, holds: (url: URL, raw: string) => boolean) =>
+  OptionRule(name, message, (value) => {
+    const url = parseUrl(value);
+    return url === undefined || holds(url, value as string);
+  });
+
+/** Whitespace, C0 controls or DEL anywhere in the text. */
+const hasSpaceOrControl = (text: string) =>
+  [...text].some((char) => /\s/.test(char) || char.charCodeAt(0) < 0x20 || char === '\x7f');
+
+const isHttp = (url: URL) => url.protocol === 'https:' || url.protocol === 'http:';
+
+/** The rules of the module's options; its property types are the public interface's. */
+export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> {
+  @IsCredentials()
+  @NestedOptions(() => WebcomCredentialsSchema)
+  credentials!: Credentials;
+
+  @IfGiven()
+  @OptionRule('isUrlString', 'must be a URL string', (value) => typeof value === 'string')
+  @OptionRule(
+    'isAbsoluteUrl',
+    'must be an absolute URL',
+    (value) => typeof value !== 'string' || parseUrl(value) !== undefined,
+  )
+  @baseUrlRule('isHttpUrl', 'must be http(s)', isHttp)
+  // The password travels in the query string: plain http only where no network is crossed.
+  @baseUrlRule(
+    'isHttpsUnlessLoopback',
+    'must use https (plain http is only allowed to a loopback address)',
+    (url) => !isHttp(url) || url.protocol === 'https:' || LOOPBACK_HOSTS.test(url.hostname),
+  )
+  @baseUrlRule(
+    'hasNoUserInfo',
+    'must not carry credentials',
+    (url) => !url.username && !url.password,
+  )
+  // `?` or `#` with nothing after leaves `search` and `hash` empty: look at the text itself.
+  @baseUrlRule(
+    'hasNoQueryOrFragment',
+    'must not have a query or a fragment',
+    (url, raw) => !url.search && !url.hash && !/[?#]/.test(raw),
+  )
+  // The URL parser drops tabs and line breaks that our concatenated request URL would keep.
+  @baseUrlRule(
+    'hasNoSpaces',
+    'must not contain spaces, line breaks or lone surrogates',
+    (_, raw) => !hasSpaceOrControl(raw) && !hasLoneSurrogate(raw),
+  )
+  baseUrl!: string;
+
+  @IsWholeNumber(1, 600_000)
+  timeoutMs!: number;
+
+  @IsWholeNumber(0, 10)
+  retries!: number;
+
+  @IfGiven()
+  @OptionRule(
+    'isObject',
+    'must be an object',
+    (value) => typeof value === 'object' && value !== null,
+  )
+  @NestedOptions(() => WebcomSendersSchema, {
+    keys: SENDER_CHANNELS,
+    unknownKeyMessage: `is not a channel with a sender (${SENDER_CHANNELS.join(', ')})`,
+  })
+  senders!: Senders;
+
+  @IsWholeNumber(256, 1_000_000)
+  maxUrlLength!: number;
+
+  @IsWholeNumber(1, 256)
+  concurrency!: number;
+
+  @IsWholeNumber(1, 1024)
+  maxSockets!: number;
+
+  @IsWholeNumber(1, 255)
+  maxSmsSegments!: number;
+
+  // Sent percent-encoded as `businessman` on every registration.
+  @IsWireString()
+  individualCode!: string;
+
+  includeTextInEvents!: boolean;
 }
 
 /**
- * Checks the module's options at boot and fills in defaults. Messages name the option, never
- * its value: a value may be a secret.
+ * Checks the module's options at boot and fills in defaults. Messages name the option (and the
+ * account `name`, when it has one), never its value: a value may be a secret.
  */
-export function resolveOptions(options: WebcomModuleOptions): ResolvedWebcomOptions {
-  const errors: WebcomFieldError[] = [];
-  if (typeof options !== 'object' || options === null) {
-    throw new WebcomValidationError(
-      [{ field: 'options', messages: ['must be an object'] }],
-      'Webcom module options',
-    );
-  }
-  const raw = options as unknown as Record<string, unknown>;
-  checkCredentials(options.credentials, errors);
-  if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl, errors);
-  checkInteger(raw, 'timeoutMs', 1, 600_000, errors);
-  checkInteger(raw, 'retries', 0, 10, errors);
-  checkInteger(raw, 'maxUrlLength', 256, 1_000_000, errors);
-  checkInteger(raw, 'concurrency', 1, 256, errors);
-  checkInteger(raw, 'maxSockets', 1, 1024, errors);
-  checkInteger(raw, 'maxSmsSegments', 1, 255, errors);
-  if (options.individualCode !== undefined && !isNonEmptyString(options.individualCode)) {
-    errors.push({ field: 'individualCode', messages: ['must be a non-empty string'] });
-  }
-  const senders = options.senders ?? {};
-  if (typeof senders !== 'object' || senders === null) {
-    errors.push({ field: 'senders', messages: ['must be an object'] });
-  } else {
-    for (const [channel, sender] of Object.entries(senders)) {
-      if (!SENDER_CHANNELS.includes(channel as never)) {
-        errors.push({
-          field: `senders.${channel}`,
-          messages: [`is not a channel with a sender (${SENDER_CHANNELS.join(', ')})`],
-        });
-      } else if (sender !== undefined && !isNonEmptyString(sender)) {
-        errors.push({ field: `senders.${channel}`, messages: ['must be a non-empty string'] });
-      }
-    }
-  }
-  if (errors.length) throw new WebcomValidationError(errors, 'Webcom module options');
+export function resolveOptions(options: WebcomModuleOptions, name?: string): ResolvedWebcomOptions {
+  // A `.env` slip such as a trailing space must not boot a client whose every call fails.
+  const baseUrl = typeof options?.baseUrl === 'string' ? options.baseUrl.trim() : options?.baseUrl;
+  const checked =
+    typeof options === 'object' && options !== null ? { ...options, baseUrl } : options;
+  validateOptions(
+    WebcomModuleOptionsSchema,
+    checked,
+    name ? `Webcom module options (account '${name}')` : 'Webcom module options',
+  );
   return {
     credentials: options.credentials,
-    baseUrl: (options.baseUrl ?? WEBCOM_DEFAULT_BASE_URL).replace(/\/+$/, ''),
+    baseUrl: (baseUrl ?? WEBCOM_DEFAULT_BASE_URL).replace(/\/+$/, ''),
     timeoutMs: options.timeoutMs ?? 10_000,
     retries: options.retries ?? 2,
-    senders,
+    senders: options.senders ?? {},
     maxUrlLength: options.maxUrlLength ?? 8000,
     concurrency: options.concurrency ?? 8,
     maxSockets: options.maxSockets ?? 64,

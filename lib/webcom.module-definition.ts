@@ -14,6 +14,7 @@ import { WebcomService } from './webcom.service.js';
 
 /** Options of `forRoot`/`forRootAsync` that shape the module rather than the client. */
 export interface WebcomModuleExtras {
+  /** Makes the module global, so other modules inject the service without importing it. */
   isGlobal?: boolean;
   /** Registers an additional, independent account, injected with `@InjectWebcom(name)`. */
   name?: string;
@@ -24,6 +25,7 @@ export interface WebcomModuleExtras {
  * `CacheOptionsFactory` does in `@nestjs/cache-manager`.
  */
 export interface WebcomOptionsFactory {
+  /** The account's options, read when the module is built. */
   createWebcomOptions(): WebcomModuleOptions | Promise<WebcomModuleOptions>;
 }
 

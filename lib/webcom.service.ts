@@ -90,19 +90,23 @@ export class WebcomService implements OnModuleDestroy {
   }
 
   /**
-   * The primary channel's content, falling back to the other channel's (docs/protocol.md §1.5);
+   * The primary channel's content, falling back to the other channel's (docs/protocol.md §2);
    * `send('cascade', dto)`.
    */
   sendCascade(dto: SendCascadeDto): Promise<SendResult> {
     return this.send('cascade', dto);
   }
 
+  /** The delivery state of message `id` (an id from `SendResult.messages`), read once. */
   getStatus(id: string): Promise<MessageStatus> {
     return this.account.tracker.getStatus(id);
   }
 
-  /** Many statuses, at most `concurrency` reads at once, in the order of `ids`. */
-  getStatuses(ids: readonly string[]): Promise<MessageStatus[]> {
+  /**
+   * Many statuses, at most `concurrency` reads at once, in the order of `ids`: one id or an array
+   * of ids (a string is one id, never its characters); anything else is a WebcomValidationError.
+   */
+  getStatuses(ids: string | readonly string[]): Promise<MessageStatus[]> {
     return this.account.tracker.getStatuses(ids);
   }
 
@@ -111,11 +115,15 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.tracker.waitForFinalStatus(id, options);
   }
 
-  /** Each change of each message's status, completing when all are final. */
-  trackDelivery(ids: readonly string[], options?: TrackOptions): Observable<MessageStatus> {
+  /** Each change of each message's status, completing when all are final; one id or an array. */
+  trackDelivery(
+    ids: string | readonly string[],
+    options?: TrackOptions,
+  ): Observable<MessageStatus> {
     return this.account.tracker.trackDelivery(ids, options);
   }
 
+  /** What is left on the account, and its currency when the gateway says. */
   getBalance(): Promise<Balance> {
     return this.account.events.reporting('balance', () => this.account.gateway.balance());
   }
@@ -128,6 +136,7 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.registration.register(dto);
   }
 
+  /** Nest's shutdown hook: closes the HTTP connections and completes `events$`. */
   onModuleDestroy(): void {
     this.account.gateway.close();
     this.account.events.complete();

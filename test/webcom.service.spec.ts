@@ -63,8 +63,8 @@ describe('WebcomService on the wire', () => {
     });
     expect(result).toEqual({
       messages: [
-        { id: '1000', price: 2.5 },
-        { id: '1001', price: 2.5 },
+        { id: '1000', to: '79991234567', price: 2.5 },
+        { id: '1001', to: '79997654321', price: 2.5 },
       ],
       balance: 100,
     });
@@ -82,14 +82,14 @@ describe('WebcomService on the wire', () => {
       to: '79991234567',
       text: 'x',
       from: 'Other',
-      validUntil: new Date('2026-11-27T21:30:00Z'),
+      validUntil: new Date('2027-11-27T21:30:00Z'),
       fallback: { channel: 'viber', text: 'via viber' },
     });
     expect(sent()).toEqual({
       type_send_1: 'sms',
       sadr: 'Other',
       text: 'x',
-      validity_period: '2026-11-28 00:30',
+      validity_period: '2027-11-28 00:30',
       type_send_2: 'viber',
       sender_viber: 'ShopViber',
       text_viber: 'via viber',
@@ -103,7 +103,7 @@ describe('WebcomService on the wire', () => {
       text: 'Sale',
       button: { text: 'Open', url: 'https://shop.example/sale?a=1&b=2' },
       imageUrl: 'https://shop.example/i.png',
-      validUntil: '2026-12-01 10:00',
+      validUntil: '2027-12-01 10:00',
       fallback: { channel: 'sms', text: 'Sale, see shop.example' },
     });
     expect(sent()).toEqual({
@@ -113,7 +113,7 @@ describe('WebcomService on the wire', () => {
       button_viber: 'Open',
       action_viber: 'https://shop.example/sale?a=1&b=2',
       image_viber: 'https://shop.example/i.png',
-      validity_period: '2026-12-01 10:00',
+      validity_period: '2027-12-01 10:00',
       type_send_2: 'sms',
       sadr: 'ShopSMS',
       text: 'Sale, see shop.example',
@@ -161,13 +161,13 @@ describe('WebcomService on the wire', () => {
       to: '79991234567',
       primary: { channel: 'viber', text: 'Hi on Viber', from: 'VB' },
       fallback: { channel: 'sms', text: 'Hi by SMS', from: 'SM' },
-      validUntil: '2026-12-01 10:00',
+      validUntil: '2027-12-01 10:00',
     });
     expect(sent()).toEqual({
       type_send_1: 'viber',
       sender_viber: 'VB',
       text_viber: 'Hi on Viber',
-      validity_period: '2026-12-01 10:00',
+      validity_period: '2027-12-01 10:00',
       type_send_2: 'sms',
       sadr: 'SM',
       text: 'Hi by SMS',
@@ -185,7 +185,7 @@ describe('WebcomService on the wire', () => {
       to: '79991234567',
       text: 'Hi',
       button: { text: 'Go', url: 'https://t.example' },
-      validUntil: '2026-12-01 10:00',
+      validUntil: '2027-12-01 10:00',
     });
     expect(sent()).toEqual({
       type_send_1: 'telegram',
@@ -193,7 +193,7 @@ describe('WebcomService on the wire', () => {
       text_telegram: 'Hi',
       button_telegram: 'Go',
       action_telegram: 'https://t.example',
-      validity_period_telegram: '2026-12-01 10:00',
+      validity_period_telegram: '2027-12-01 10:00',
       dadr: '79991234567',
     });
   });
@@ -202,13 +202,13 @@ describe('WebcomService on the wire', () => {
     await service.sendWhatsapp({
       to: '79991234567',
       imageUrl: 'https://cdn.example/p.jpg',
-      validUntil: '2026-12-01 10:00',
+      validUntil: '2027-12-01 10:00',
     });
     expect(sent()).toEqual({
       type_send_1: 'whatsapp',
       name_clients_whatsapp: 'ShopWa',
       image_whatsapp: 'https://cdn.example/p.jpg',
-      validity_period_whatsapp: '2026-12-01 10:00',
+      validity_period_whatsapp: '2027-12-01 10:00',
       dadr: '79991234567',
     });
   });
@@ -358,12 +358,6 @@ describe('WebcomService on the wire', () => {
             button: { text: 'Go', url: 'javascript:alert(1)' },
           }),
         'button.url',
-      ],
-      [
-        'voice with text and audio',
-        () =>
-          service.sendVoice({ to: '79991234567', text: 'a', audioUrl: 'https://a.example/a.mp3' }),
-        'text',
       ],
       [
         'voice waiting 5 s',

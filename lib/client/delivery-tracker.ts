@@ -1,5 +1,5 @@
-import type { Observable } from 'rxjs';
-import { assertMessageId } from '../dto/checks.js';
+import { throwError, type Observable } from 'rxjs';
+import { assertMessageId, toMessageIds } from '../dto/checks.js';
 import type { MessageStatus } from '../protocol/results.js';
 import {
   getStatuses,
@@ -32,16 +32,37 @@ export class WebcomDeliveryTracker {
     });
   }
 
-  getStatuses(ids: readonly string[]): Promise<MessageStatus[]> {
-    return getStatuses(this.read, ids, this.concurrency);
+  /** One id or an array of ids: a string is one id, never its characters. */
+  async getStatuses(ids: string | readonly string[]): Promise<MessageStatus[]> {
+    return getStatuses(this.read, this.messageIds(ids), this.concurrency);
   }
 
   waitForFinalStatus(id: string, options?: TrackOptions): Promise<MessageStatus> {
     return waitForFinalStatus(this.read, id, options);
   }
 
-  trackDelivery(ids: readonly string[], options?: TrackOptions): Observable<MessageStatus> {
-    return trackDelivery(this.read, ids, { concurrency: this.concurrency, ...options });
+  /** One id or an array of ids; anything else errors the stream with a WebcomValidationError. */
+  trackDelivery(
+    ids: string | readonly string[],
+    options?: TrackOptions,
+  ): Observable<MessageStatus> {
+    let checked: string[];
+    try {
+      checked = this.messageIds(ids);
+    } catch (error) {
+      return throwError(() => error);
+    }
+    return trackDelivery(this.read, checked, { concurrency: this.concurrency, ...options });
+  }
+
+  /** The ids checked; refused ones reported as a failed status call (each read reports its own). */
+  private messageIds(ids: unknown): string[] {
+    try {
+      return toMessageIds(ids);
+    } catch (error) {
+      this.events.report('status', error);
+      throw error;
+    }
   }
 
   /** Through `this.getStatus` at call time, so a wrapper set on the instance sees every read. */

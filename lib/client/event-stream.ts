@@ -1,5 +1,5 @@
 import { Subject, type Observable } from 'rxjs';
-import { WebcomTransportError } from '../errors/webcom-errors.js';
+import { possiblyDelivered } from '../errors/webcom-errors.js';
 import type { WebcomEvent, WebcomOperation } from '../events.js';
 import type { Channel } from '../protocol/channels.js';
 
@@ -46,7 +46,7 @@ export class WebcomEventStream {
       ...(recipients === undefined ? {} : { recipients }),
       error: name,
       message,
-      possiblyDelivered: error instanceof WebcomTransportError && error.possiblyDelivered,
+      possiblyDelivered: possiblyDelivered(error),
     });
   }
 

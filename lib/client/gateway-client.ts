@@ -1,8 +1,8 @@
 import { assertSmsParts } from '../dto/checks.js';
-import { SecretRedactor } from '../errors/redaction.js';
+import { maskingEchoes, SecretRedactor } from '../errors/redaction.js';
 import { WebcomPartialSendError, type WebcomError } from '../errors/webcom-errors.js';
 import type { Channel } from '../protocol/channels.js';
-import { decodeBalance, decodeSend, decodeStatus } from '../protocol/decode.js';
+import { decodeBalance, decodeSend, decodeStatus, matchRecipients } from '../protocol/decode.js';
 import {
   credentialParams,
   encodeBalance,
@@ -14,7 +14,7 @@ import {
   type Registration,
   type WireParams,
 } from '../protocol/encode.js';
-import type { OutgoingMessage } from '../protocol/messages.js';
+import { messageTexts, type OutgoingMessage } from '../protocol/messages.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
 import type { Balance, MessageStatus, SendResult } from '../protocol/results.js';
 import {
@@ -64,6 +64,15 @@ export class WebcomGatewayClient {
    * recipients here; any other failure is left to the caller's `WebcomEventStream.reporting`.
    */
   async send(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
+    // Unless texts may be in events, a refusal echoing them is scrubbed while the send runs, so
+    // that no error, `failed` event or log line of its requests carries them.
+    if (this.options.includeTextInEvents) return this.sendUnmasked(channel, message);
+    return maskingEchoes(messageTexts(message), '[TEXT]', () =>
+      this.sendUnmasked(channel, message),
+    );
+  }
+
+  private async sendUnmasked(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
     const plans = this.plan(channel, message);
     const recipients = plans.reduce((count, plan) => count + plan.recipients.length, 0);
     return this.telemetry.operation({ operation: 'send', channel, recipients }, async (call) => {
@@ -127,14 +136,16 @@ export class WebcomGatewayClient {
   ): Promise<SendResult> {
     const response = await this.transport.get(`${this.sendUrl}?${plan.query}`, 'send');
     request.answered(response.status);
-    const result = decodeSend(response.body);
-    if (!result) throw this.refusal(response);
+    const answer = decodeSend(response.body);
+    if (!answer) throw this.refusal(response);
+    const result = matchRecipients(answer, plan.recipients);
     if (result.balance !== undefined) this.telemetry.balanceSeen(result.balance);
     this.events.emit({
       type: 'sent',
       channel,
       recipients: plan.recipients.length,
-      messages: result.messages,
+      // Ids and prices only: the event stream carries no phone numbers.
+      messages: answer.messages,
       ...(result.balance === undefined ? {} : { balance: result.balance }),
       ...(this.options.includeTextInEvents && message.text ? { text: message.text } : {}),
     });

@@ -1,6 +1,6 @@
 import { RegisterDto } from '../dto/register.dto.js';
 import { validateDto } from '../dto/validate.js';
-import { SecretRedactor } from '../errors/redaction.js';
+import { maskingEchoes, SecretRedactor } from '../errors/redaction.js';
 import { WebcomApiError } from '../errors/webcom-errors.js';
 import type { RegistrationResult } from '../protocol/results.js';
 import type { ResolvedWebcomOptions } from '../webcom-options.js';
@@ -48,7 +48,11 @@ export class WebcomRegistration {
         registration.password,
       ]);
       try {
-        const page = await this.gateway.register(registration);
+        // The new account's password is a secret too: whatever the transport makes of an echo
+        // (an error's body, a warning) is scrubbed of it.
+        const page = await maskingEchoes([registration.password], '[REDACTED]', () =>
+          this.gateway.register(registration),
+        );
         return result(true, page.status, page.body, redactor);
       } catch (error) {
         if (error instanceof WebcomApiError && error.status >= 400 && error.status < 500) {

@@ -54,7 +54,7 @@ export function createHttpTransport(options: ResolvedWebcomOptions, name?: strin
  * `webcomAccountProviders` wires it; throws on bad options.
  */
 export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(options, name);
   const events = new WebcomEventStream();
   const gateway = new WebcomGatewayClient(
     resolved,
@@ -86,7 +86,7 @@ export function webcomAccountProviders(
     {
       provide: token('options'),
       // The options are checked here, so bad ones stop the application at boot.
-      useFactory: (options: WebcomModuleOptions) => resolveOptions(options),
+      useFactory: (options: WebcomModuleOptions) => resolveOptions(options, name),
       inject: [rawOptionsToken],
     },
     transport

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsNotEmpty, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, ValidateNested } from 'class-validator';
 import { CONTENT_CHANNELS, type ContentChannel } from '../protocol/channels.js';
 import type { Button, ChannelContent } from '../protocol/messages.js';
 import {
@@ -11,16 +11,28 @@ import {
   normalizePhones,
 } from './rules.js';
 
+/** A button under a rich message (wire `button_*` and `action_*`, docs/protocol.md §2). */
 export class ButtonDto implements Button {
+  /** The button's caption, non-empty. */
   @IsText()
   text!: string;
 
+  /** The http(s) link the button opens. */
   @IsHttpUrl()
   url!: string;
 }
 
 /** Recipients of every send: what people type, sent as international digits. */
 export abstract class RecipientsDto {
+  /**
+   * One phone number, or an array of them. Each string is exactly one number as a person types
+   * it (`+7 (999) 123-45-67`, `8 999 123 45 67`, `79991234567`); text around it, an extension
+   * or several numbers in one string (`79991234567;79997654321`) are refused, naming the entry.
+   *
+   * Numbers that are the same after normalisation get one message (and one charge): the
+   * result's `messages` hold one entry per distinct number, in the order first given, each
+   * with its `to`.
+   */
   @Transform(({ value }) => normalizePhones(value))
   @IsPhoneList()
   to!: string | string[];
@@ -28,32 +40,36 @@ export abstract class RecipientsDto {
 
 /** A sender name, optional where `options.senders` names one for the channel. */
 export abstract class SenderDto extends RecipientsDto {
+  /** The sender name (wire `sadr`, `sender_viber`, `name_clients_*`); defaults to `options.senders`. */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   from?: string;
 }
 
 /** A channel's content tagged with its channel: a fallback or a cascade's primary. */
 export class ChannelContentDto implements ChannelContent {
+  /** The channel this content goes out on (wire `type_send_1` or `type_send_2`). */
   @IsIn(CONTENT_CHANNELS)
   channel!: ContentChannel;
 
+  /** The text; an `sms` carries text only. */
   @IsContentOfItsChannel()
   @IsOptionalText()
   text?: string;
 
+  /** A button under the text (rich channels only). */
   @IsOptional()
   @ValidateNested()
   @Type(() => ButtonDto)
   button?: ButtonDto;
 
+  /** An http(s) URL of an image (rich channels only). */
   @IsOptional()
   @IsHttpUrl()
   imageUrl?: string;
 
+  /** The sender name on this channel; defaults to `options.senders`. */
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsText()
   from?: string;
 }

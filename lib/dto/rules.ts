@@ -1,12 +1,17 @@
 import {
+  isEmail,
   registerDecorator,
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
 import type { Channel, ContentChannel } from '../protocol/channels.js';
 import type { ChannelContent } from '../protocol/messages.js';
-import { isWireDate } from '../protocol/moscow-time.js';
-import { isPossibleInternationalDigits, toInternationalDigits } from '../protocol/phone.js';
+import { validUntilProblem } from '../protocol/moscow-time.js';
+import {
+  isPossibleInternationalDigits,
+  phoneProblem,
+  toInternationalDigits,
+} from '../protocol/phone.js';
 
 /** A custom class-validator rule, so the DTOs work the same under Nest's ValidationPipe. */
 function rule(
@@ -44,8 +49,17 @@ export const IsText = () => rule('isText', isText, TEXT_MESSAGE);
 export const IsOptionalText = () =>
   rule('isOptionalText', (value) => !isPresent(value) || isText(value), TEXT_MESSAGE);
 
+/**
+ * Whitespace and control characters: the URL parser strips or encodes them, so a URL holding
+ * them would pass the parse and reach the wire verbatim.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const URL_FORBIDDEN = /[\s\u0000-\u001f\u007f-\u009f]/;
+
 export const isHttpUrl = (value: unknown): boolean => {
-  if (typeof value !== 'string') return false;
+  if (typeof value !== 'string' || !value.isWellFormed() || URL_FORBIDDEN.test(value)) {
+    return false;
+  }
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
@@ -55,17 +69,21 @@ export const isHttpUrl = (value: unknown): boolean => {
 };
 
 export const IsHttpUrl = () =>
-  rule('isHttpUrl', isHttpUrl, '$property must be an absolute http(s) URL');
+  rule(
+    'isHttpUrl',
+    isHttpUrl,
+    '$property must be an absolute http(s) URL without spaces or control characters',
+  );
 
-/** A `Date` (written in Moscow time) or a strict `YYYY-MM-DD HH:MM` string. */
+/**
+ * A `Date` (written in Moscow time) or a strict `YYYY-MM-DD HH:MM` string (Moscow time), in the
+ * future and before year 10000.
+ */
 export const IsValidUntil = () =>
   rule(
     'isValidUntil',
-    (value) =>
-      value instanceof Date
-        ? !Number.isNaN(value.getTime())
-        : typeof value === 'string' && isWireDate(value),
-    '$property must be a valid Date or a real date written YYYY-MM-DD HH:MM',
+    (value) => validUntilProblem(value, Date.now()) === undefined,
+    ({ value }) => `$property ${validUntilProblem(value, Date.now()) ?? 'is invalid'}`,
   );
 
 const INTERNATIONAL_DIGITS = /^\d{1,15}$/;
@@ -83,7 +101,24 @@ const isNormalizedPhone = (value: unknown) =>
   INTERNATIONAL_DIGITS.test(value) &&
   isPossibleInternationalDigits(value);
 
-/** One phone number or a non-empty array of them, after `normalizePhones`. */
+const ONE_NUMBER_RULE =
+  'must be exactly one phone number (spaces, dashes, brackets, a leading + or 8 are fine)';
+
+/** What is wrong with one entry that `normalizePhones` could not read; never its value. */
+function entryProblem(entry: unknown): string {
+  if (typeof entry !== 'string') return 'must be a phone number string';
+  return phoneProblem(entry) === 'several numbers'
+    ? 'holds several numbers in one string: pass them as an array, one number per entry'
+    : ONE_NUMBER_RULE;
+}
+
+/** Entries named after the index a caller gave them, the first ten. */
+const MAX_NAMED_ENTRIES = 10;
+
+/**
+ * One phone number or a non-empty array of them, after `normalizePhones`. A bad entry is named
+ * by its index (`to[1]`), never quoted: a phone number is personal data.
+ */
 export const IsPhoneList = () =>
   rule(
     'isPhoneList',
@@ -92,22 +127,40 @@ export const IsPhoneList = () =>
         ? value.length > 0 && value.every(isNormalizedPhone)
         : isNormalizedPhone(value),
     ({ value }) => {
-      if (!Array.isArray(value)) return '$property must be a phone number or an array of them';
+      if (!Array.isArray(value)) {
+        return typeof value === 'string'
+          ? `$property ${entryProblem(value)}`
+          : '$property must be a phone number or an array of them';
+      }
       if (value.length === 0) return '$property must name at least one recipient';
-      const bad = value.flatMap((entry, index) => (isNormalizedPhone(entry) ? [] : [index]));
-      const shown = bad.slice(0, 10).join(', ');
-      return `$property entries ${shown}${bad.length > 10 ? ', …' : ''} are not phone numbers`;
+      const bad = value.flatMap((entry, index) =>
+        isNormalizedPhone(entry) ? [] : [`$property[${index}] ${entryProblem(entry)}`],
+      );
+      const more = bad.length - MAX_NAMED_ENTRIES;
+      return (
+        bad.slice(0, MAX_NAMED_ENTRIES).join('; ') +
+        (more > 0 ? `; and ${more} more entries are not phone numbers` : '')
+      );
     },
   );
 
-export const IsPhone = () => rule('isPhone', isNormalizedPhone, '$property must be a phone number');
+/** An e-mail address; checked for lone surrogates first, on which validator.js throws. */
+export const IsEmailAddress = () =>
+  rule(
+    'isEmailAddress',
+    (value) => isText(value) && isEmail(value),
+    '$property must be an email address',
+  );
+
+export const IsPhone = () =>
+  rule('isPhone', isNormalizedPhone, ({ value }) => `$property ${entryProblem(value)}`);
 
 type Content = Partial<ChannelContent> & Record<string, unknown>;
 
 const hasContent = (o: Content) =>
   isPresent(o.text) || isPresent(o.button) || isPresent(o.imageUrl);
 
-/** PROTOCOL.md §2: text; text + button; text + button + image; image alone. */
+/** docs/protocol.md §2: text; text + button; text + button + image; image alone. */
 function isRichCombination(o: Content): boolean {
   const text = isPresent(o.text);
   const button = isPresent(o.button);
@@ -125,12 +178,12 @@ export const IsRichContent = () =>
     `content must be ${RICH_COMBINATIONS}`,
   );
 
-/** Voice needs exactly one of text to speak or an audio URL. */
-export const IsOneVoiceSource = () =>
+/** D10: voice needs text to speak, an audio URL, or both (the vendor's example sends both). */
+export const IsVoiceSource = () =>
   rule(
-    'isOneVoiceSource',
-    (_value, object) => isPresent(object.text) !== isPresent(object.audioUrl),
-    'a voice message needs exactly one of text and audioUrl',
+    'isVoiceSource',
+    (_value, object) => isPresent(object.text) || isPresent(object.audioUrl),
+    'a voice message needs text or audioUrl, or both',
   );
 
 /**
@@ -165,7 +218,7 @@ function contentProblem(content: Content, primary: Channel | undefined): string 
 }
 
 /**
- * The fallback is one of `allowed` (PROTOCOL.md §2) and carries content unless it is the
+ * The fallback is one of `allowed` (docs/protocol.md §2) and carries content unless it is the
  * primary's own channel. `primaryOf` names the primary channel of the object holding it.
  */
 export function IsFallbackFor(

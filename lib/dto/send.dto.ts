@@ -6,7 +6,7 @@ import { ButtonDto, ChannelContentDto, RecipientsDto, SenderDto } from './conten
 import {
   IsFallbackFor,
   IsHttpUrl,
-  IsOneVoiceSource,
+  IsVoiceSource,
   IsOptionalText,
   IsPrimaryContent,
   IsRichContent,
@@ -14,7 +14,7 @@ import {
   IsValidUntil,
 } from './rules.js';
 
-/** The fallback a DTO of `channel` allows, as PROTOCOL.md §2's table says. */
+/** The fallback a DTO of `channel` allows, as docs/protocol.md §2's table says. */
 const Fallback = (channel: Channel): PropertyDecorator => {
   const decorators = [
     IsOptional(),
@@ -25,58 +25,87 @@ const Fallback = (channel: Channel): PropertyDecorator => {
   return (target, property) => decorators.forEach((decorate) => decorate(target, property));
 };
 
+/** An SMS: `WebcomService.sendSms` (docs/protocol.md §2, `type_send_1=sms`). */
 export class SendSmsDto extends SenderDto implements OutgoingMessage {
+  /** The message text (wire `text`), non-empty; long text is split into segments and billed per segment. */
   @IsText()
   text!: string;
 
+  /**
+   * Until when the gateway keeps trying to deliver (wire `validity_period`): a `Date`, or
+   * `YYYY-MM-DD HH:MM` in Moscow time. The gateway's default is 2 days.
+   */
   @IsOptional()
   @IsValidUntil()
   validUntil?: Date | string;
 
+  /** What the gateway sends instead when the SMS is not delivered: an `sms` or `viber` content. */
   @Fallback('sms')
   fallback?: ChannelContentDto;
 }
 
 /** Viber, Telegram and WhatsApp carry the same content; they differ in their fallbacks. */
 abstract class RichMessageDto extends SenderDto implements OutgoingMessage {
+  /**
+   * The message text (wire `text_viber`, `text_telegram`, `text_whatsapp`). Rich content is text;
+   * text and button; text, button and image; or an image alone (docs/protocol.md §2).
+   */
   @IsRichContent()
   @IsOptionalText()
   text?: string;
 
+  /** A button under the text: its caption and the link it opens; needs `text`. */
   @IsOptional()
   @ValidateNested()
   @Type(() => ButtonDto)
   button?: ButtonDto;
 
+  /** An http(s) URL of an image to show; with text, only together with a button. */
   @IsOptional()
   @IsHttpUrl()
   imageUrl?: string;
 
+  /**
+   * Until when the gateway keeps trying to deliver (wire `validity_period`, or its `_telegram`
+   * and `_whatsapp` forms): a `Date`, or `YYYY-MM-DD HH:MM` in Moscow time. Default 2 days.
+   */
   @IsOptional()
   @IsValidUntil()
   validUntil?: Date | string;
 }
 
+/** A Viber message: `WebcomService.sendViber` (docs/protocol.md §2, `type_send_1=viber`). */
 export class SendViberDto extends RichMessageDto {
+  /** What the gateway sends instead when the message is not delivered: `viber` or `sms` content. */
   @Fallback('viber')
   fallback?: ChannelContentDto;
 }
 
+/** A Telegram message: `WebcomService.sendTelegram` (docs/protocol.md §2, `type_send_1=telegram`). */
 export class SendTelegramDto extends RichMessageDto {
+  /** What the gateway sends instead when the message is not delivered: `telegram` or `sms` content. */
   @Fallback('telegram')
   fallback?: ChannelContentDto;
 }
 
+/** A WhatsApp message: `WebcomService.sendWhatsapp` (docs/protocol.md §2, `type_send_1=whatsapp`). */
 export class SendWhatsappDto extends RichMessageDto {
+  /** What the gateway sends instead when the message is not delivered: `whatsapp` or `sms` content. */
   @Fallback('whatsapp')
   fallback?: ChannelContentDto;
 }
 
+/**
+ * A voice call: `WebcomService.sendVoice` (docs/protocol.md §2, `type_send_1=voice`). It needs
+ * `text`, `audioUrl`, or both.
+ */
 export class SendVoiceDto extends SenderDto implements OutgoingMessage {
-  @IsOneVoiceSource()
+  /** Text the call speaks (wire `text_voice`). */
+  @IsVoiceSource()
   @IsOptionalText()
   text?: string;
 
+  /** An http(s) URL of an audio file the call plays (wire `action_voice`). */
   @IsOptional()
   @IsHttpUrl()
   audioUrl?: string;
@@ -86,52 +115,69 @@ export class SendVoiceDto extends SenderDto implements OutgoingMessage {
   @IsBoolean()
   ivr?: boolean;
 
+  /** Seconds to wait for the recipient to pick up, 10–35 (wire `waiting_voice`). */
   @IsOptional()
   @IsInt()
   @Min(10)
   @Max(35)
   waitSeconds?: number;
 
+  /** Seconds between call attempts, 10–3600 (wire `interval_voice`). */
   @IsOptional()
   @IsInt()
   @Min(10)
   @Max(3600)
   retryIntervalSeconds?: number;
 
+  /** How many times to call, 1–9 (wire `dial_voice`). */
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(9)
   attempts?: number;
 
-  /** 1–4 male voices, 5–8 female. */
+  /** The speaking voice, 1–8 (wire `gender_voice`): 1–4 male voices, 5–8 female. */
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(8)
   voice?: number;
 
+  /** What the gateway sends instead when the call does not get through: `viber` or `sms` content. */
   @Fallback('voice')
   fallback?: ChannelContentDto;
 }
 
 const CASCADE_CHANNELS = ['viber', 'sms'] as const;
 
-/** Primary content on one channel, and the channel the gateway falls back to (PROTOCOL.md §1.5). */
+/**
+ * A cascade: primary content on `viber` or `sms`, and the channel the gateway falls back to
+ * (docs/protocol.md §2, vendor §1.5). `WebcomService.sendCascade`.
+ */
 export class SendCascadeDto extends RecipientsDto implements Cascade {
+  /** What is sent first: `viber` or `sms` content (wire `type_send_1`). */
   @IsPrimaryContent(CASCADE_CHANNELS)
   @ValidateNested()
   @Type(() => ChannelContentDto)
   primary!: ChannelContentDto;
 
+  /** What the gateway sends when the primary is not delivered: `viber` or `sms` content (wire `type_send_2`). */
   @IsFallbackFor(CASCADE_CHANNELS, (cascade) => (cascade.primary as ChannelContentDto)?.channel)
   @ValidateNested()
   @Type(() => ChannelContentDto)
   fallback!: ChannelContentDto;
 
+  /**
+   * Until when the gateway keeps trying to deliver (wire `validity_period`): a `Date`, or
+   * `YYYY-MM-DD HH:MM` in Moscow time. The gateway's default is 2 days.
+   */
   @IsOptional()
   @IsValidUntil()
   validUntil?: Date | string;
 }
 
+/**
+ * A flashcall: a missed call whose caller number carries a code (`type_send_1=flashcall`). Read
+ * the code back with `WebcomService.getStatus` (`MessageStatus.code`).
+ */
 export class SendFlashcallDto extends RecipientsDto implements OutgoingMessage {}

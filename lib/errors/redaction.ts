@@ -1,31 +1,213 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 const MASK = '[REDACTED]';
 
-/**
- * Scrubs credentials from text that came from outside (a gateway's error page may echo the
- * query string back). Each secret is removed raw and in the encodings a URL or a log could
- * carry it in.
- */
-export class SecretRedactor {
-  private readonly forms: string[];
+const escapeRegExp = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
-  constructor(secrets: readonly string[]) {
-    const forms = new Set<string>();
-    for (const secret of secrets) {
-      if (!secret) continue;
-      forms.add(secret);
-      forms.add(encodeURIComponent(secret));
-      forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
-      forms.add(Buffer.from(secret).toString('base64').replace(/=+$/, ''));
+/** A hex number matched in either case: PHP and proxies write `%2f`, `\u00e9`, `&#xE9;`. */
+const anyCaseHex = (hex: string) =>
+  [...hex].map((d) => (/[a-f]/i.test(d) ? `[${d.toLowerCase()}${d.toUpperCase()}]` : d)).join('');
+
+/** JSON's short escapes (json_encode writes `/` as `\/` by default). */
+const JSON_SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/** htmlspecialchars and its variants (`&#039;` since PHP 8.1, `&#39;`, `&#x27;`, `&apos;`). */
+const HTML_NAMED: Record<string, string[]> = {
+  '&': ['&amp;'],
+  '"': ['&quot;'],
+  "'": ['&apos;'],
+  '<': ['&lt;'],
+  '>': ['&gt;'],
+};
+
+/** Every way one character of a value may come back in an echo: raw or in any encoding. */
+function characterForms(char: string): string[] {
+  const codePoint = char.codePointAt(0)!;
+  const forms = new Set<string>();
+  // Percent-encoded (its UTF-8 bytes, either case, possibly encoded twice), form-encoded.
+  const bytes = [...Buffer.from(char, 'utf8')];
+  forms.add(bytes.map((b) => `%(?:25)?${anyCaseHex(b.toString(16).padStart(2, '0'))}`).join(''));
+  if (char === ' ') forms.add('\\+');
+  // JSON: \uXXXX (a surrogate pair beyond the BMP), and the short escapes.
+  const units = char.length === 1 ? [codePoint] : [char.charCodeAt(0), char.charCodeAt(1)];
+  forms.add(units.map((u) => `\\\\u${anyCaseHex(u.toString(16).padStart(4, '0'))}`).join(''));
+  const json = JSON_SHORT_ESCAPES[char];
+  if (json) forms.add(escapeRegExp(json));
+  // HTML: named and numeric references; a JSON escape inside an HTML page (\&quot;).
+  for (const named of HTML_NAMED[char] ?? []) {
+    forms.add(escapeRegExp(named));
+    if (json) forms.add(escapeRegExp(json.replace(char, named)));
+  }
+  forms.add(`&#0*${codePoint};`);
+  forms.add(`&#[xX]0*${anyCaseHex(codePoint.toString(16))};`);
+  // Raw last: `%` must not match the start of its own encoding `%25`.
+  forms.add(escapeRegExp(char));
+  return [...forms];
+}
+
+/** A value in every echo form, character by character, so mixed encodings match too. */
+function valuePattern(value: string): string {
+  return [...value].map((char) => `(?:${characterForms(char).join('|')})`).join('');
+}
+
+/** One character in any echo form, matched at a given position. */
+const stickyForms = new Map<string, RegExp>();
+function stickyFormOf(char: string): RegExp {
+  let pattern = stickyForms.get(char);
+  if (!pattern) {
+    pattern = new RegExp(`(?:${characterForms(char).join('|')})`, 'y');
+    stickyForms.set(char, pattern);
+  }
+  return pattern;
+}
+
+/** What an escape cut short looks like: `%D`, `%D0%`, `\u04`, `&#x4`. */
+const CUT_ESCAPE =
+  /^(?:%(?:[0-9a-fA-F]{1,2}(?:%[0-9a-fA-F]{0,2})*)?|\\(?:u[0-9a-fA-F]{0,3})?|&[#a-zA-Z0-9]{0,7})$/;
+
+/** Characters a value must show before its cut-off end is taken for it. */
+const MIN_CUT_PREFIX = 8;
+
+/**
+ * Where a value cut off by the end of `text` starts, or -1: the text ends with its first
+ * characters (at least `MIN_CUT_PREFIX`, or all of them) in any echo form, possibly inside an
+ * escape. A body is shortened before it is scrubbed, so an echo may be cut anywhere.
+ */
+function cutValueStart(text: string, { chars, anchor, anchorPattern }: CutMatcher): number {
+  for (const match of text.matchAll(anchorPattern)) {
+    let position = match.index + match[0].length;
+    for (let i = anchor; i < chars.length && position < text.length; i++) {
+      const form = stickyFormOf(chars[i]);
+      form.lastIndex = position;
+      if (!form.test(text)) break;
+      position = form.lastIndex;
     }
-    // Longest first, so that a form containing another is removed whole.
-    this.forms = [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+    if (position === text.length || CUT_ESCAPE.test(text.slice(position))) return match.index;
+  }
+  return -1;
+}
+
+/**
+ * A base64 value as a pattern: standard (its padding optional) or URL-safe, each character of
+ * it in any echo form (a `+` of base64 may itself come back as `%2B`).
+ */
+function base64Forms(value: string): { standard: string; urlSafe: string } {
+  return {
+    standard: Buffer.from(value, 'utf8').toString('base64').replace(/=+$/, ''),
+    urlSafe: Buffer.from(value, 'utf8').toString('base64url'),
+  };
+}
+
+const PADDING = `(?:${characterForms('=').join('|')}){0,2}`;
+
+/** A value's characters, and a pattern of its first ones, to find it cut off by the end. */
+interface CutMatcher {
+  chars: string[];
+  anchor: number;
+  anchorPattern: RegExp;
+}
+
+function cutMatcher(value: string): CutMatcher {
+  const chars = [...value];
+  const anchor = Math.min(MIN_CUT_PREFIX, chars.length);
+  return {
+    chars,
+    anchor,
+    anchorPattern: new RegExp(valuePattern(chars.slice(0, anchor).join('')), 'g'),
+  };
+}
+
+/** Values and the mask they are replaced with, compiled on first use. */
+class Masking {
+  private compiled?: { pattern: RegExp; cut: CutMatcher[] } | null;
+
+  constructor(
+    readonly values: readonly string[],
+    readonly mask: string,
+  ) {}
+
+  apply(text: string): string {
+    if (this.compiled === undefined) this.compiled = this.compile();
+    if (!this.compiled) return text;
+    let result = text.replace(this.compiled.pattern, this.mask);
+    for (const matcher of this.compiled.cut) {
+      const start = cutValueStart(result, matcher);
+      if (start >= 0) result = result.slice(0, start) + this.mask;
+    }
+    return result;
   }
 
+  private compile() {
+    if (this.values.length === 0) return null;
+    // Longest value first, so that a value containing another is removed whole.
+    const values = [...new Set(this.values)].sort((a, b) => b.length - a.length);
+    const patterns = values.flatMap((value) => {
+      const { standard, urlSafe } = base64Forms(value);
+      return [valuePattern(value), `${valuePattern(standard)}${PADDING}`, valuePattern(urlSafe)];
+    });
+    return {
+      pattern: new RegExp(patterns.join('|'), 'g'),
+      cut: values.flatMap((value) => {
+        const { standard, urlSafe } = base64Forms(value);
+        return [value, standard, urlSafe].map(cutMatcher);
+      }),
+    };
+  }
+}
+
+/**
+ * Scrubs values from text that came from outside: a gateway's error page may echo the query
+ * string back. The gateway is PHP, so each value is recognised raw and in every form an echo can
+ * carry it in (docs/protocol.md §3): percent-encoded in either case, form-encoded, JSON-escaped
+ * (`\/`, `\u0451`, `\"`), HTML-escaped (`&amp;`, `&quot;`, `&#39;`, `&#x27;`), base64 and
+ * base64url, and mixtures of these; also when the text ends in the middle of one.
+ */
+/** The values of the calls in progress in this async context, see `maskingEchoes`. */
+const callValues = new AsyncLocalStorage<readonly Masking[]>();
+
+/**
+ * Runs `run` with `values` masked as `mask` by every `SecretRedactor`, in all that `run` does
+ * and awaits, and only there: what one call sent and its echo must not show (a send's text,
+ * a new account's password), without the cost reaching the calls beside it.
+ */
+export function maskingEchoes<T>(values: readonly string[], mask: string, run: () => T): T {
+  const masking = new Masking(
+    values.filter((value) => typeof value === 'string' && value.length > 0),
+    mask,
+  );
+  return callValues.run([...(callValues.getStore() ?? []), masking], run);
+}
+
+export class SecretRedactor {
+  private readonly values: readonly string[];
+  private readonly own: Masking;
+
+  constructor(
+    values: readonly string[],
+    private readonly mask = MASK,
+  ) {
+    this.values = values.filter((value) => typeof value === 'string' && value.length > 0);
+    this.own = new Masking(this.values, mask);
+  }
+
+  /** A redactor of these values and more, masked the same way. */
+  with(values: readonly string[]): SecretRedactor {
+    return new SecretRedactor([...this.values, ...values], this.mask);
+  }
+
+  /** `text` without the redactor's values, nor those of the calls `maskingEchoes` runs. */
   redact(text: string): string {
-    let result = text;
-    for (const form of this.forms) {
-      if (result.includes(form)) result = result.split(form).join(MASK);
-    }
+    let result = this.own.apply(text);
+    for (const masking of callValues.getStore() ?? []) result = masking.apply(result);
     return result;
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Balance } from '../protocol/results.js';
 import { getWebcomToken } from '../get-webcom-token.util.js';
 import type { WebcomService } from '../webcom.service.js';
 import { withTimeout } from '../util/with-timeout.js';
 
+/** What `WebcomHealthIndicator.isHealthy` checks against. */
 export interface WebcomHealthOptions {
   /** Below this balance the indicator is `down`. */
   minBalance?: number;
@@ -21,6 +22,22 @@ export interface WebcomHealthOptions {
 }
 
 type BalanceReader = Pick<WebcomService, 'getBalance'>;
+
+/** How the unnamed account appears in the `accounts` of a check's details. */
+const DEFAULT_ACCOUNT = '(default)';
+
+/** No service for the account asked about; the check's details list the ones there are. */
+class UnknownAccount extends Error {
+  constructor(
+    account: string | undefined,
+    readonly accounts: string[],
+  ) {
+    const which = account === undefined ? 'the default account' : `the account "${account}"`;
+    super(`no WebcomService is registered for ${which}`);
+    // Reported as `error: 'Error'`, as before the accounts were listed.
+    this.name = 'Error';
+  }
+}
 
 class HealthCheckTimeout extends Error {
   constructor(timeoutMs: number) {
@@ -45,6 +62,10 @@ export class WebcomHealthIndicator {
     private readonly moduleRef: ModuleRef,
   ) {}
 
+  /**
+   * Reads the account's balance: `up` with `balance` (and `currency`) in the details, `degraded`
+   * below `warnBalance`, `down` below `minBalance` or when the balance cannot be read in time.
+   */
   async isHealthy<const Key extends string = 'webcom'>(
     key: Key = 'webcom' as Key,
     options: WebcomHealthOptions = {},
@@ -65,7 +86,11 @@ export class WebcomHealthIndicator {
           ));
     } catch (error) {
       const { name, message } = error instanceof Error ? error : new Error(String(error));
-      return indicator.down({ message: `balance unavailable: ${message}`, error: name });
+      return indicator.down({
+        message: `balance unavailable: ${message}`,
+        error: name,
+        ...(error instanceof UnknownAccount ? { accounts: error.accounts } : {}),
+      });
     }
 
     const details = {
@@ -87,10 +112,41 @@ export class WebcomHealthIndicator {
     try {
       return this.moduleRef.get<BalanceReader>(getWebcomToken(account), { strict: false });
     } catch {
-      const which = account === undefined ? 'the default account' : `the account "${account}"`;
-      throw new Error(`no WebcomService is registered for ${which}`);
+      throw new UnknownAccount(account, this.registeredAccounts());
     }
   }
+
+  /** The accounts of this application, by name, the unnamed one as `(default)`. */
+  private registeredAccounts(): string[] {
+    const accounts = new Set<string>();
+    try {
+      const modules = this.moduleRef.get(ModulesContainer, { strict: false });
+      for (const module of modules.values()) {
+        for (const token of module.providers.keys()) {
+          const account = accountOf(token);
+          if (account !== undefined) accounts.add(account);
+        }
+      }
+    } catch {
+      // Listing is a courtesy to the reader of the details: the check itself never throws.
+    }
+    const named = [...accounts].filter((name) => name !== DEFAULT_ACCOUNT).sort();
+    return accounts.has(DEFAULT_ACCOUNT) ? [DEFAULT_ACCOUNT, ...named] : named;
+  }
+}
+
+/**
+ * The account a provider token stands for, by `getWebcomToken`'s own answer rather than a copy
+ * of its format: the token of a named account ends with the name.
+ */
+function accountOf(token: unknown): string | undefined {
+  if (token === getWebcomToken()) return DEFAULT_ACCOUNT;
+  if (typeof token !== 'string') return undefined;
+  for (let start = 1; start < token.length; start += 1) {
+    const name = token.slice(start);
+    if (getWebcomToken(name) === token) return name;
+  }
+  return undefined;
 }
 
 function invalidOption(options: WebcomHealthOptions): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * One wire table per channel (PROTOCOL.md §2): which parameter carries each piece of content.
+ * One wire table per channel (docs/protocol.md §2): which parameter carries each piece of content.
  * The encoder is generic over these tables. A new channel is a row here, plus its entry in
  * `lib/channel-registry.ts` (DTO class, service method), its DTO, and its emulator rule in
  * `lib/testing/fake/send-rules.ts`. This file stays pure: no DTO class, no Nest.
@@ -110,7 +110,7 @@ export const WEBCOM_INDIVIDUAL_CODE = 'fl';
 
 export const BUSINESSMAN_CODES = { legal: 'le', entrepreneur: 'ip' } as const;
 
-/** States after which a message's status never changes (PROTOCOL.md §3). */
+/** States after which a message's status never changes (docs/protocol.md §3). */
 export const FINAL_STATES: ReadonlySet<string> = new Set([
   'read',
   'not_deliver',

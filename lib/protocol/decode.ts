@@ -1,16 +1,30 @@
+import { WebcomAmbiguousSendError } from '../errors/webcom-errors.js';
 import { DELIVERY_STATES, FINAL_STATES } from './channels.js';
-import type { Balance, DeliveryState, MessageStatus, SendResult } from './results.js';
+import type { Balance, DeliveryState, MessageStatus, SendResult, SentMessage } from './results.js';
 
 /*
- * Decoders of the gateway's answers (PROTOCOL.md §3). Each returns `undefined` for a body that is
+ * Decoders of the gateway's answers (docs/protocol.md §3). Each returns `undefined` for a body that is
  * not a success answer: the caller reports that as the gateway refusing the call.
  */
+
+/** A JSON string token, or a number token outside strings. */
+const JSON_STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/**
+ * Every JSON number written as a string of its own digits, so that no value goes through a
+ * JavaScript number: an id above 2^53 keeps its digits (docs/protocol.md §3).
+ */
+function quoteNumbers(json: string): string {
+  return json.replace(JSON_STRING_OR_NUMBER, (token) =>
+    token.startsWith('"') ? token : `"${token}"`,
+  );
+}
 
 function parseJson(body: string): unknown {
   const trimmed = body.trim();
   if (!trimmed.startsWith('{')) return undefined;
   try {
-    return JSON.parse(trimmed);
+    return JSON.parse(quoteNumbers(trimmed));
   } catch {
     return undefined;
   }
@@ -19,47 +33,88 @@ function parseJson(body: string): unknown {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A number the gateway sent as a string (or a number); `undefined` if it is neither. */
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string' || !/^\s*-?\d+(\.\d+)?\s*$/.test(value)) return undefined;
-  return Number(value);
+const AMOUNT = /^\s*-?\d+(?:\.\d+)?\s*$/;
+const PRICE = /^\s*\d+(?:[.,]\d+)?\s*$/;
+
+/**
+ * An amount the gateway sent (as a string: `parseJson` quotes numbers); `undefined` unless it is
+ * a finite number (400 digits are `Infinity`).
+ */
+function toAmount(value: unknown, pattern = AMOUNT): number | undefined {
+  if (typeof value !== 'string' || !pattern.test(value)) return undefined;
+  const amount = Number(value.trim().replace(',', '.'));
+  return Number.isFinite(amount) ? amount : undefined;
+}
+
+/**
+ * A price: a finite amount, not negative, a decimal comma read as a point (`10,60`, D12). A
+ * balance keeps the point only: `143,777` may be thousands.
+ */
+const toPrice = (value: unknown) => toAmount(value, PRICE);
+
+/** A send's answer before its messages are matched with the recipients. */
+export interface SendAnswer {
+  messages: Omit<SentMessage, 'to'>[];
+  balance?: number;
 }
 
 const PLAIN_SEND = /^\d+(,\d+)*,?$/;
 
-export function decodeSend(body: string): SendResult | undefined {
+/**
+ * A send's answer; `undefined` when it carries no message id (a refusal). D12: an answer with
+ * ids is an acceptance whatever else is odd in it: a price that is no finite, non-negative
+ * number is left out, an unreadable balance too, an entry without an id is skipped (and
+ * `matchRecipients` then finds the ids short).
+ */
+export function decodeSend(body: string): SendAnswer | undefined {
   const json = parseJson(body);
   if (json !== undefined) {
-    if (!isRecord(json) || !Array.isArray(json.information) || json.information.length === 0) {
-      return undefined;
-    }
-    const messages = [];
+    if (!isRecord(json) || !Array.isArray(json.information)) return undefined;
+    const messages: SendAnswer['messages'] = [];
     for (const entry of json.information) {
-      if (!isRecord(entry)) return undefined;
-      const id = entry.id_message;
-      const price = toNumber(entry.price);
-      if ((typeof id !== 'string' && typeof id !== 'number') || String(id) === '') return undefined;
-      if (price === undefined) return undefined;
-      messages.push({ id: String(id), price });
+      if (!isRecord(entry) || typeof entry.id_message !== 'string' || entry.id_message === '') {
+        continue;
+      }
+      const price = toPrice(entry.price);
+      messages.push(
+        price === undefined ? { id: entry.id_message } : { id: entry.id_message, price },
+      );
     }
-    const balance = toNumber(json.balance);
+    if (messages.length === 0) return undefined;
+    const balance = toAmount(json.balance);
     return balance === undefined ? { messages } : { messages, balance };
   }
-  // The older plain-text answer: ids separated by commas, possibly closed by ",0".
+  // The older plain-text answer: ids separated by commas, possibly closed by ",0"; no prices.
   const plain = body.replace(/\s+/g, '');
   if (!PLAIN_SEND.test(plain)) return undefined;
   const ids = plain.split(',').filter((id) => id !== '');
   if (ids.length > 1 && ids[ids.length - 1] === '0') ids.pop();
   if (ids.length === 0 || ids.includes('0')) return undefined;
-  return { messages: ids.map((id) => ({ id, price: Number.NaN })) };
+  return { messages: ids.map((id) => ({ id })) };
+}
+
+/**
+ * The result of one request of a send: the gateway answers one message per recipient, in the
+ * order of `dadr`, so the n-th id is the n-th recipient's.
+ *
+ * @throws {WebcomAmbiguousSendError} when the ids are more or fewer than the recipients: the
+ * gateway accepted something, but which recipient got which id is unknown.
+ */
+export function matchRecipients(answer: SendAnswer, recipients: readonly string[]): SendResult {
+  if (answer.messages.length !== recipients.length) {
+    throw new WebcomAmbiguousSendError(answer.messages, recipients.length, answer.balance);
+  }
+  const messages = answer.messages.map(({ id, price }, index) =>
+    price === undefined ? { id, to: recipients[index] } : { id, to: recipients[index], price },
+  );
+  return answer.balance === undefined ? { messages } : { messages, balance: answer.balance };
 }
 
 export function decodeBalance(body: string): Balance | undefined {
   const json = parseJson(body);
   if (json !== undefined) {
     if (!isRecord(json)) return undefined;
-    const balance = toNumber(json.balance);
+    const balance = toAmount(json.balance);
     if (balance === undefined) return undefined;
     return typeof json.currency === 'string' && json.currency
       ? { balance, currency: json.currency }
@@ -67,7 +122,7 @@ export function decodeBalance(body: string): Balance | undefined {
   }
   // The older plain-text answer: the amount, then the currency on the next line.
   const [amountLine, currencyLine, ...rest] = body.trim().split(/\r?\n/);
-  const balance = toNumber(amountLine);
+  const balance = toAmount(amountLine);
   if (balance === undefined || rest.some((line) => line.trim() !== '')) return undefined;
   const currency = currencyLine?.trim();
   if (currency !== undefined && !/^[A-Za-z]{3}$/.test(currency)) return undefined;

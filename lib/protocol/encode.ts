@@ -19,10 +19,26 @@ export const REGISTRATION_PATH = 'ru/reg/registration.html';
 export interface WireSend {
   params: WireParams;
   recipientParams: readonly string[];
+  /** Distinct, in the order first given: a number given twice gets one message. */
   recipients: string[];
+  /** The argument's field (`text`, `fallback.text`) each content parameter carries. */
+  fields?: Readonly<Record<string, string>>;
 }
 
-/** The authentication parameters of PROTOCOL.md §1, for every call but registration. */
+/** The argument's field of each content value, under a fallback's prefix where it is one. */
+const CONTENT_FIELDS: Record<ContentField, string> = {
+  text: 'text',
+  buttonText: 'button.text',
+  buttonUrl: 'button.url',
+  imageUrl: 'imageUrl',
+  audioUrl: 'audioUrl',
+  waitSeconds: 'waitSeconds',
+  retryIntervalSeconds: 'retryIntervalSeconds',
+  attempts: 'attempts',
+  voice: 'voice',
+};
+
+/** The authentication parameters of docs/protocol.md §1, for every call but registration. */
 export function credentialParams(credentials: Credentials): WireParams {
   if ('password' in credentials) {
     return [
@@ -63,31 +79,39 @@ function contentValues(
 
 function appendContent(
   params: WireParams,
+  fields: Record<string, string>,
   channel: Channel,
   content: OutgoingMessage | ChannelContent,
   senders: Senders,
-  field: string,
+  prefix: '' | 'fallback.',
 ): void {
   const table = CHANNEL_TABLES[channel];
   if (table.sender) {
     const sender = content.from ?? senders[channel as keyof Senders];
     if (!sender) {
       throw new WebcomValidationError([
-        { field, messages: [`no sender: set it here or in the options' senders.${channel}`] },
+        {
+          field: `${prefix}from`,
+          messages: [`no sender: set it here or in the options' senders.${channel}`],
+        },
       ]);
     }
     params.push([table.sender, sender]);
+    fields[table.sender] = `${prefix}from`;
   }
   const values = contentValues(content);
   for (const [key, names] of Object.entries(table.content) as [ContentField, string[]][]) {
     const value = values[key];
     if (value === undefined || value === null) continue;
-    for (const name of names) params.push([name, String(value)]);
+    for (const name of names) {
+      params.push([name, String(value)]);
+      fields[name] = `${prefix}${CONTENT_FIELDS[key]}`;
+    }
   }
 }
 
 /**
- * The parameters of a send on `channel` (PROTOCOL.md §2, decisions D1–D9), recipients apart.
+ * The parameters of a send on `channel` (docs/protocol.md §2, decisions D1–D9), recipients apart.
  * Expects a message that passed its DTO's validation (recipients already normalised);
  * resolves senders from `senders`.
  */
@@ -99,7 +123,8 @@ export function encodeSend(
   const table = CHANNEL_TABLES[channel];
   const typeSend = channel === 'voice' && message.ivr ? VOICE_IVR_TYPE : table.typeSend;
   const params: WireParams = [['type_send_1', typeSend]];
-  appendContent(params, channel, message, senders, 'from');
+  const fields: Record<string, string> = {};
+  appendContent(params, fields, channel, message, senders, '');
   // `null` is "not given", as `@IsOptional()` lets it through: it must not go out as "null".
   if (table.validity && message.validUntil !== undefined && message.validUntil !== null) {
     params.push([table.validity, toWireDate(message.validUntil)]);
@@ -109,7 +134,7 @@ export function encodeSend(
     params.push(['type_send_2', fallback.channel]);
     // A fallback on the primary's own channel re-sends the primary's content.
     if (fallback.channel !== channel) {
-      appendContent(params, fallback.channel, fallback, senders, 'fallback.from');
+      appendContent(params, fields, fallback.channel, fallback, senders, 'fallback.');
       const fallbackValidity = CHANNEL_TABLES[fallback.channel].validity;
       if (fallbackValidity && fallbackValidity !== table.validity && message.validUntil) {
         params.push([fallbackValidity, toWireDate(message.validUntil)]);
@@ -119,8 +144,10 @@ export function encodeSend(
   return {
     params,
     recipientParams: table.recipients,
-    // The DTO has already turned each number into international digits.
-    recipients: Array.isArray(message.to) ? message.to : [message.to],
+    // The DTO has already turned each number into international digits, so a number typed
+    // twice in different ways is the same string here: it is sent (and billed) once.
+    recipients: [...new Set(Array.isArray(message.to) ? message.to : [message.to])],
+    fields,
   };
 }
 
@@ -152,7 +179,7 @@ export interface Registration {
   actualAddress?: string;
 }
 
-/** PROTOCOL.md §4. `individualCode` is D5's code for individuals. */
+/** docs/protocol.md §4. `individualCode` is D5's code for individuals. */
 export function encodeRegistration(registration: Registration, individualCode: string): WireParams {
   const businessman =
     registration.type === 'individual' ? individualCode : BUSINESSMAN_CODES[registration.type];

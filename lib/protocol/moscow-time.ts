@@ -33,3 +33,35 @@ export function isWireDate(value: string): boolean {
 export function toWireDate(value: Date | string): string {
   return value instanceof Date ? formatValidityMinute(value) : value;
 }
+
+/** The last instant `YYYY-MM-DD HH:MM` can write: 9999-12-31 23:59 in Moscow. */
+const LAST_WIRE_INSTANT = Date.UTC(9999, 11, 31, 23, 59) - MOSCOW_OFFSET_MS;
+
+/** The instant a valid `YYYY-MM-DD HH:MM` (Moscow time) names. */
+function wireDateInstant(value: string): number {
+  const [year, month, day, hour, minute] = WIRE_DATE.exec(value)!.slice(1).map(Number);
+  const utc = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  utc.setUTCFullYear(year, month - 1, day);
+  utc.setUTCHours(hour, minute);
+  return utc.getTime() - MOSCOW_OFFSET_MS;
+}
+
+/**
+ * What is wrong with a `validUntil` at `now`, or `undefined`: a Date or a real
+ * `YYYY-MM-DD HH:MM` (Moscow time), after `now` and writable in four-digit years.
+ */
+export function validUntilProblem(value: unknown, now: number): string | undefined {
+  let instant: number;
+  if (value instanceof Date) {
+    instant = value.getTime();
+    if (Number.isNaN(instant)) return 'must be a valid Date';
+  } else if (typeof value === 'string' && isWireDate(value)) {
+    instant = wireDateInstant(value);
+  } else {
+    return 'must be a Date or a real date written YYYY-MM-DD HH:MM (Moscow time)';
+  }
+  if (instant <= now) return 'must be in the future';
+  if (instant > LAST_WIRE_INSTANT) return 'must be before the year 10000';
+  return undefined;
+}

@@ -21,21 +21,44 @@ const INTERNATIONAL_DIGITS = /^[1-9]\d{9,14}$/;
  */
 const ZONE_7_DIGITS = /^7\d{10}$/;
 
+/** What a person may type around the digits of one number: spaces, dashes, brackets, a `+`. */
+const ONE_NUMBER_CHARACTERS = /^\+?[\d\s()-]+$/;
+
+/** Separators of the lists exported spreadsheets hold: `79991234567;79997654321`. */
+const LIST_SEPARATORS = /[;,|\n]+/;
+
+/** Why a string is not one phone number: it holds several, or it is no number at all. */
+export type PhoneProblem = 'several numbers' | 'not a phone number';
+
+function readOne(input: string): string | undefined {
+  const trimmed = input.trim();
+  if (ZONE_7_DIGITS.test(trimmed)) return trimmed;
+  // Strict: the whole string is the number, nothing around it, no extension.
+  if (!ONE_NUMBER_CHARACTERS.test(trimmed)) return undefined;
+  let phone = parsePhoneNumberFromString(trimmed, { defaultCountry: 'RU', extract: false });
+  // Digits typed without '+' may already be international (380…, 1…): try that reading too.
+  if (!phone?.isPossible() && INTERNATIONAL_DIGITS.test(trimmed)) {
+    phone = parsePhoneNumberFromString(`+${trimmed}`, { extract: false });
+  }
+  return phone?.isPossible() && phone.ext === undefined ? phone.number.slice(1) : undefined;
+}
+
 /**
  * The international digits the gateway wants (`79991234567`) for what a person typed:
  * `+7 (999) 123-45-67`, `8 999 123 45 67`, `79991234567`, `+380 50 123 4567`.
- * Numbers without a country code are read as Russian. `undefined` when the input cannot be a
- * phone number.
+ * Numbers without a country code are read as Russian. The string must be exactly one number:
+ * `undefined` for text around it, an extension or several numbers.
  */
 export function toInternationalDigits(input: string): string | undefined {
-  const trimmed = input.trim();
-  if (ZONE_7_DIGITS.test(trimmed)) return trimmed;
-  let phone = parsePhoneNumberFromString(trimmed, 'RU');
-  // Digits typed without '+' may already be international (380…, 1…): try that reading too.
-  if (!phone?.isPossible() && INTERNATIONAL_DIGITS.test(trimmed)) {
-    phone = parsePhoneNumberFromString(`+${trimmed}`);
-  }
-  return phone?.isPossible() ? phone.number.slice(1) : undefined;
+  return readOne(input);
+}
+
+/** Why `input` is not one phone number, for a message that helps fix it. */
+export function phoneProblem(input: string): PhoneProblem {
+  const parts = input.split(LIST_SEPARATORS).filter((part) => part.trim() !== '');
+  return parts.length > 1 && parts.every((part) => readOne(part) !== undefined)
+    ? 'several numbers'
+    : 'not a phone number';
 }
 
 /**

@@ -1,32 +1,57 @@
-/** What one message of a send cost, and the id to ask its status with. */
+/** One message the gateway accepted: its id (to ask its status with), its recipient, its cost. */
 export interface SentMessage {
+  /**
+   * The gateway's message id (wire `id_message`), an opaque string kept as the gateway wrote it,
+   * never through a number: pass it to `getStatus`.
+   */
   id: string;
-  /** The message's price; `NaN` when the gateway answered in the plain-text form, which has none. */
-  price: number;
+  /** The recipient, as international digits (`79991234567`). */
+  to: string;
+  /**
+   * The message's price. Absent when the gateway gave none that reads as a finite,
+   * non-negative number (the plain-text answer has none; `""`, `null`, `"NaN"` happen).
+   */
+  price?: number;
 }
 
+/** What a send answered (docs/protocol.md §3). */
 export interface SendResult {
-  /** One entry per message, in the gateway's order. */
+  /**
+   * One entry per distinct recipient, in the order of the request's `to`: a number given twice
+   * got one message.
+   */
   messages: SentMessage[];
   /** What is left on the account after the send, when the gateway said. */
   balance?: number;
 }
 
+/**
+ * A message's delivery state (docs/protocol.md §3): `send` no report yet, `deliver` delivered,
+ * `read` read (Viber, Telegram, WhatsApp only), `not_deliver` not delivered, `expired` unreachable
+ * until it expired, `partly_deliver` sent but no report ever came.
+ */
 export type DeliveryState =
   'send' | 'deliver' | 'read' | 'not_deliver' | 'expired' | 'partly_deliver';
 
+/** A message's status, as `getStatus` read it. */
 export interface MessageStatus {
+  /** The message's id. */
   id: string;
+  /** Its delivery state. */
   state: DeliveryState;
   /** True when the state can no longer change. */
   final: boolean;
+  /** When the state was reached, as the gateway wrote it (Moscow time); absent while `send`. */
   time?: string;
   /** The activation code a flashcall carried. */
   code?: string;
 }
 
+/** What `getBalance` read. */
 export interface Balance {
+  /** The amount left on the account. */
   balance: number;
+  /** The currency, when the gateway names it (its plain-text answer does). */
   currency?: string;
 }
 

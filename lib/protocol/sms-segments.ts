@@ -5,8 +5,10 @@
  * language shift tables are not, so any other character makes the whole message UCS-2.
  */
 
+/** The alphabet an SMS is sent in: GSM 7-bit, or UCS-2 for any other character. */
 export type SmsEncoding = 'GSM-7' | 'UCS-2';
 
+/** How `smsSegments(text)` counts an SMS: its encoding, length and billed parts. */
 export interface SmsSegments {
   /** `GSM-7` when every character is in the default alphabet or its extension table, else `UCS-2`. */
   encoding: SmsEncoding;

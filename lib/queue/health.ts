@@ -4,6 +4,7 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { getWebcomQueueToken, type WebcomQueue, type WebcomQueueCounts } from './webcom-queue.js';
 import { withTimeout } from '../util/with-timeout.js';
 
+/** What `WebcomQueueHealthIndicator.isHealthy` checks. */
 export interface WebcomQueueHealthOptions {
   /** The queue registered with this `queueName`; by default `'webcom'`. */
   queueName?: string;
@@ -34,6 +35,7 @@ export class WebcomQueueHealthIndicator {
     private readonly moduleRef: ModuleRef,
   ) {}
 
+  /** Reads the queue's job counts: `up` with the counts in the details, or `down` with why. */
   async isHealthy<const Key extends string = 'webcomQueue'>(
     key: Key = 'webcomQueue' as Key,
     options: WebcomQueueHealthOptions = {},

@@ -26,12 +26,15 @@ export interface WebcomJobFailure {
 
 /** One job: a share of one `enqueue` that fits one gateway request. */
 export interface WebcomJobData {
+  /** What the job sends: a channel, or `cascade`. */
   channel: WebcomQueueChannel;
   /** The validated DTO with this job's recipients, as JSON (dates already in wire form). */
   dto: Record<string, unknown>;
   /** This job's place among the jobs of its `enqueue`, from 0, and how many there are. */
   part: number;
+  /** How many jobs its `enqueue` made. */
   parts: number;
+  /** Why the job failed for good; absent until then. */
   failure?: WebcomJobFailure;
 }
 

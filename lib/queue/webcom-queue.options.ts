@@ -1,5 +1,12 @@
 import type { ConnectionOptions, JobsOptions, WorkerOptions } from 'bullmq';
-import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
+import { WebcomValidationError } from '../errors/webcom-errors.js';
+import {
+  IfGiven,
+  IsWholeNumber,
+  NestedOptions,
+  OptionRule,
+  optionErrors,
+} from '../options/validate-options.js';
 
 /** The queue a `WebcomQueueModule` registers when it names none. */
 export const WEBCOM_DEFAULT_QUEUE_NAME = 'webcom';
@@ -10,6 +17,7 @@ export const WEBCOM_DEFAULT_QUEUE_NAME = 'webcom';
  * `durationMs` ever holds more than `max`.
  */
 export interface WebcomRateLimit {
+  /** Gateway requests at most per `durationMs`, across the fleet. */
   max: number;
   /** Default 1000: `max` is then requests per second. */
   durationMs?: number;
@@ -27,6 +35,7 @@ export type WebcomWorkerTuning = Omit<
   | 'removeOnFail'
 >;
 
+/** The queue's options: `WebcomQueueModule.forRoot(options)`, or what `forRootAsync` resolves. */
 export interface WebcomQueueModuleOptions {
   /**
    * The Redis server: `{ url: 'redis://…' }`, `{ host, port, username, password, tls, db }`, or a
@@ -65,6 +74,7 @@ export interface WebcomQueueModuleOptions {
    * until an operator removes them.
    */
   removeOnComplete?: JobsOptions['removeOnComplete'];
+  /** How long failed jobs are kept, as BullMQ's `removeOnFail`. Default: until removed. */
   removeOnFail?: JobsOptions['removeOnFail'];
   /** Further BullMQ worker settings, such as `lockDuration` and `stalledInterval`. */
   workerOptions?: WebcomWorkerTuning;
@@ -74,6 +84,7 @@ export interface WebcomQueueModuleOptions {
 export interface WebcomQueueModuleExtras {
   /** The BullMQ queue's name; also names the `WebcomQueue` provider. Default `'webcom'`. */
   queueName?: string;
+  /** Makes the module global, so other modules inject the queue without importing it. */
   isGlobal?: boolean;
 }
 
@@ -89,17 +100,91 @@ export interface ResolvedWebcomQueueOptions extends Required<
 
 const SEVEN_DAYS_IN_SECONDS = 7 * 24 * 60 * 60;
 
-function checkInteger(
-  value: unknown,
-  field: string,
-  min: number,
-  max: number,
-  errors: WebcomFieldError[],
-): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-    errors.push({ field, messages: [`must be a whole number from ${min} to ${max}`] });
-  }
+const QUEUE_OPTIONS_SUBJECT = 'Webcom queue options';
+
+/** The rules of `rateLimit`. */
+export class WebcomRateLimitSchema implements Required<WebcomRateLimit> {
+  @OptionRule('isDefined', 'is required', (value) => value !== undefined)
+  @IsWholeNumber(1, 1_000_000)
+  // Requests are spaced `durationMs / max` apart, and timers count whole milliseconds.
+  @OptionRule(
+    'isOneRequestPerMs',
+    'may be at most one request per ms',
+    (max, limit) => !((max as number) > ((limit.durationMs ?? 1000) as number)),
+  )
+  max!: number;
+
+  @IsWholeNumber(1, 3_600_000)
+  durationMs!: number;
+}
+
+/** The rules of the queue module's options, `queueName` included. */
+export class WebcomQueueOptionsSchema
+  implements Required<WebcomQueueModuleOptions>, Pick<WebcomQueueModuleExtras, 'queueName'>
+{
+  @OptionRule(
+    'isQueueName',
+    'must be 1–100 characters without ":"',
+    (value) => typeof value === 'string' && /^[^:\s]{1,100}$/.test(value),
+  )
+  queueName!: string;
+
+  @OptionRule(
+    'isConnection',
+    'must be Redis connection options or a client',
+    (value) => typeof value === 'object' && value !== null,
+  )
+  connection!: ConnectionOptions;
+
+  @IfGiven()
+  @OptionRule('isPrefix', 'must be 1–100 characters without spaces', (value) =>
+    /^[^\s]{1,100}$/.test(String(value)),
+  )
+  prefix!: string;
+
+  @IfGiven()
+  @OptionRule(
+    'isAccount',
+    'must be a non-empty string',
+    (value) => typeof value === 'string' && !!value,
+  )
+  account!: string;
+
+  @IfGiven()
+  @OptionRule('isBoolean', 'must be true or false', (value) => typeof value === 'boolean')
+  runWorker!: boolean;
+
+  @IsWholeNumber(1, 1000)
+  concurrency!: number;
+
+  @IfGiven()
+  @OptionRule(
+    'isRateLimit',
+    'must be { max, durationMs? }',
+    (value) => typeof value === 'object' && value !== null,
+  )
+  @NestedOptions(() => WebcomRateLimitSchema)
+  rateLimit!: WebcomRateLimit;
+
+  @IsWholeNumber(1, 100)
+  attempts!: number;
+
+  @IsWholeNumber(0, 3_600_000)
+  backoffMs!: number;
+
+  @IsWholeNumber(256, 1_000_000)
+  maxUrlLength!: number;
+
+  @IsWholeNumber(0, 100_000)
+  urlReserve!: number;
+
+  @IsWholeNumber(1, 1_000_000)
+  maxRecipientsPerJob!: number;
+
+  // BullMQ's own settings, passed on as given.
+  removeOnComplete!: NonNullable<JobsOptions['removeOnComplete']>;
+  removeOnFail!: NonNullable<JobsOptions['removeOnFail']>;
+  workerOptions!: WebcomWorkerTuning;
 }
 
 /**
@@ -110,61 +195,21 @@ export function resolveQueueOptions(
   options: WebcomQueueModuleOptions,
   queueName: string,
 ): ResolvedWebcomQueueOptions {
-  const errors: WebcomFieldError[] = [];
-  if (typeof options !== 'object' || options === null) {
-    throw new WebcomValidationError(
-      [{ field: 'options', messages: ['must be an object'] }],
-      'Webcom queue options',
-    );
-  }
-  if (typeof queueName !== 'string' || !/^[^:\s]{1,100}$/.test(queueName)) {
-    errors.push({ field: 'queueName', messages: ['must be 1–100 characters without ":"'] });
-  }
-  if (typeof options.connection !== 'object' || options.connection === null) {
-    errors.push({
-      field: 'connection',
-      messages: ['must be Redis connection options or a client'],
-    });
-  }
-  if (options.prefix !== undefined && !/^[^\s]{1,100}$/.test(String(options.prefix))) {
-    errors.push({ field: 'prefix', messages: ['must be 1–100 characters without spaces'] });
-  }
-  if (options.account !== undefined && (typeof options.account !== 'string' || !options.account)) {
-    errors.push({ field: 'account', messages: ['must be a non-empty string'] });
-  }
-  if (options.runWorker !== undefined && typeof options.runWorker !== 'boolean') {
-    errors.push({ field: 'runWorker', messages: ['must be true or false'] });
-  }
-  checkInteger(options.concurrency, 'concurrency', 1, 1000, errors);
-  checkInteger(options.attempts, 'attempts', 1, 100, errors);
-  checkInteger(options.backoffMs, 'backoffMs', 0, 3_600_000, errors);
-  checkInteger(options.maxUrlLength, 'maxUrlLength', 256, 1_000_000, errors);
-  checkInteger(options.urlReserve, 'urlReserve', 0, 100_000, errors);
-  checkInteger(options.maxRecipientsPerJob, 'maxRecipientsPerJob', 1, 1_000_000, errors);
-  const { rateLimit } = options;
-  if (rateLimit !== undefined) {
-    if (typeof rateLimit !== 'object' || rateLimit === null) {
-      errors.push({ field: 'rateLimit', messages: ['must be { max, durationMs? }'] });
-    } else {
-      checkInteger(rateLimit.max, 'rateLimit.max', 1, 1_000_000, errors);
-      if (rateLimit.max === undefined) {
-        errors.push({ field: 'rateLimit.max', messages: ['is required'] });
-      }
-      checkInteger(rateLimit.durationMs, 'rateLimit.durationMs', 1, 3_600_000, errors);
-      if (rateLimit.max > (rateLimit.durationMs ?? 1000)) {
-        errors.push({ field: 'rateLimit.max', messages: ['may be at most one request per ms'] });
-      }
-    }
-  }
+  const isObject = typeof options === 'object' && options !== null;
+  const errors = optionErrors(
+    WebcomQueueOptionsSchema,
+    isObject ? { ...options, queueName } : options,
+  );
+  if (errors.length) throw new WebcomValidationError(errors, QUEUE_OPTIONS_SUBJECT);
   const maxUrlLength = options.maxUrlLength ?? 8000;
   const urlReserve = options.urlReserve ?? 512;
-  if (errors.length === 0 && urlReserve >= maxUrlLength - 64) {
-    errors.push({
-      field: 'urlReserve',
-      messages: ['must leave room in maxUrlLength for a message'],
-    });
+  if (urlReserve >= maxUrlLength - 64) {
+    throw new WebcomValidationError(
+      [{ field: 'urlReserve', messages: ['must leave room in maxUrlLength for a message'] }],
+      QUEUE_OPTIONS_SUBJECT,
+    );
   }
-  if (errors.length) throw new WebcomValidationError(errors, 'Webcom queue options');
+  const { rateLimit } = options;
   return {
     queueName,
     connection: options.connection,

@@ -15,6 +15,7 @@ import {
   type ResolvedWebcomQueueOptions,
 } from './webcom-queue.options.js';
 
+/** How `WebcomQueue.enqueue` schedules a send. */
 export interface WebcomEnqueueOptions {
   /**
    * Names this send: enqueueing the same key again (with the same content) adds nothing and
@@ -30,11 +31,15 @@ export interface WebcomEnqueueOptions {
   priority?: number;
 }
 
+/** Jobs of the queue by state, as `WebcomQueue.counts` reads them from Redis. */
 export interface WebcomQueueCounts {
   /** Ready to run (or held by a paused queue), prioritized ones included. */
   waiting: number;
+  /** Being sent by a worker now. */
   active: number;
+  /** Sent, and still kept (`removeOnComplete`). */
   completed: number;
+  /** Failed for good: refused, or possibly delivered and never repeated by itself. */
   failed: number;
   /** Enqueued with a `delay`, or waiting out a retry's backoff. */
   delayed: number;
@@ -42,19 +47,27 @@ export interface WebcomQueueCounts {
 
 /** One job as an operator sees it. */
 export interface WebcomJobReport {
+  /** The BullMQ job id. */
   id: string;
+  /** BullMQ's state of the job; `unknown` when it is no longer kept. */
   state: JobState | 'unknown';
+  /** What the job sends: a channel, or `cascade`. */
   channel: WebcomQueueChannel;
   /** The job's recipients, as international digits. */
   to: string[];
+  /** The job's place among the jobs of its `enqueue`, from 0. */
   part: number;
+  /** How many jobs its `enqueue` made. */
   parts: number;
   /** Tries finished so far, a successful one included. */
   attemptsMade: number;
   /** What the gateway answered, once completed: message ids and prices, in recipient order. */
   result?: SendResult;
   /** Once failed for good: why, and whether any message may have gone out. */
-  failure?: WebcomJobFailure & { reason: string };
+  failure?: WebcomJobFailure & {
+    /** BullMQ's failed reason: the error's message. */
+    reason: string;
+  };
 }
 
 /** The injection token of the `WebcomQueue` of `queueName`: the class itself for the default. */
@@ -226,6 +239,7 @@ export class WebcomQueue implements OnApplicationShutdown {
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   }
 
+  /** Nest's shutdown hook: closes the queue's Redis connection. */
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }

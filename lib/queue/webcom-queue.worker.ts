@@ -15,7 +15,7 @@ import { claimSend, releaseSend } from './send-claim.js';
 import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
 
 /**
- * What a failed send means for its job (API.md "Delivery guarantees"):
+ * What a failed send means for its job (see `WebcomTransportError.possiblyDelivered`):
  * - `retry`: it provably never left (refused connection, DNS): BullMQ tries again with backoff;
  * - `refused`: the gateway answered no, or the input was refused before any request: final;
  * - `unknown`: it may have been delivered (timeout, reset, a 5xx that may have been processed,

@@ -1,4 +1,6 @@
 import {
+  possiblyDelivered as callPossiblyDelivered,
+  WebcomAmbiguousSendError,
   WebcomApiError,
   WebcomPartialSendError,
   WebcomTransportError,
@@ -59,7 +61,11 @@ export function errorType(error: unknown): string {
   if (error instanceof WebcomTransportError) {
     return ERROR_CODE.test(error.code) ? error.code : error.name;
   }
-  if (error instanceof WebcomPartialSendError || error instanceof WebcomValidationError) {
+  if (
+    error instanceof WebcomAmbiguousSendError ||
+    error instanceof WebcomPartialSendError ||
+    error instanceof WebcomValidationError
+  ) {
     return error.name;
   }
   return OTHER;
@@ -74,13 +80,12 @@ export function retryReason(reason: string | number): string {
   return ERROR_CODE.test(reason) ? reason : OTHER;
 }
 
-/** As `events$` reports it: only a transport failure of a send that may have left says so. */
+/** As `events$` reports it; a split send, when any of its failed requests may have gone out. */
 export function possiblyDelivered(error: unknown): boolean {
-  if (error instanceof WebcomTransportError) return error.possiblyDelivered;
   if (error instanceof WebcomPartialSendError) {
-    return error.failed.some((part) => possiblyDelivered(part.error));
+    return error.failed.some((part) => callPossiblyDelivered(part.error));
   }
-  return false;
+  return callPossiblyDelivered(error);
 }
 
 /** The HTTP status of the answer behind an error, when there was one. */

@@ -87,7 +87,7 @@ interface QueuedFault {
 }
 
 /**
- * An emulator of the Webcom gateway (PROTOCOL.md) on a real loopback socket.
+ * An emulator of the Webcom gateway (docs/protocol.md) on a real loopback socket.
  *
  * It is an independent oracle of the protocol: written from the protocol notes, it shares no
  * wire table, encoder or decoder with the library it tests (only the registry's channel type and
@@ -107,7 +107,7 @@ interface QueuedFault {
  *   Telegram and WhatsApp. Recipients ending in `000`, `999` and `998` end `not_deliver`,
  *   `expired` and `partly_deliver` at `deliverAfterMs` instead.
  * - An empty parameter counts as absent, as PHP's `empty()` would have it.
- * - Stricter than PROTOCOL.md's text where a client bug would otherwise pass: every credential
+ * - Stricter than docs/protocol.md's text where a client bug would otherwise pass: every credential
  *   form a request carries must prove the same account; `token_hash` must be lower-case MD5 hex;
  *   a recipient has at most 15 digits; `dadr`/`addr` and `interval_voice`/`winterval_voice`
  *   must agree when both are sent; button links, images and audio must be http(s) URLs; a
@@ -225,10 +225,12 @@ export class FakeWebcomServer {
     return this.account(userOrToken).balance;
   }
 
+  /** Sets the balance of the account with this `user` or `token`; without one, of the first account. */
   setBalance(balance: number, userOrToken?: string): void {
     this.account(userOrToken).balance = roundMoney(balance);
   }
 
+  /** Forgets the recorded `requests`. */
   clearRequests(): void {
     this.requests.length = 0;
   }

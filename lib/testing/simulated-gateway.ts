@@ -35,7 +35,7 @@ interface ScriptedFailure {
 /**
  * The gateway as `WebcomTestingModule` simulates it, in memory and at the wire level: the
  * `GatewayTransport` the real `WebcomService` is built with. It reads the query the service
- * encoded and answers the bodies of PROTOCOL.md §3 (balance, prices, message ids '1', '2', …,
+ * encoded and answers the bodies of docs/protocol.md §3 (balance, prices, message ids '1', '2', …,
  * statuses), or throws a scripted failure; the service decodes them as it decodes the real
  * gateway's. It also keeps the record of every call and of every send it accepted. One per account.
  */
@@ -129,7 +129,11 @@ export class SimulatedGateway implements GatewayTransport {
     const total = roundMoney(price * to.length);
     if (total > this.balance) return answerJson({ error: 'insufficient balance' });
     this.balance = roundMoney(this.balance - total);
-    const messages = to.map(() => ({ id: this.newMessage(channel), price }));
+    const messages = to.map((recipient) => ({
+      id: this.newMessage(channel),
+      to: recipient,
+      price,
+    }));
     const { sender, content } = CHANNEL_TABLES[channel];
     const from = sender && params.get(sender);
     const text = content.text && params.get(content.text[0]);

@@ -29,6 +29,11 @@ export function getWebcomTestingControllerToken(
  */
 @Module({})
 export class WebcomTestingModule {
+  /**
+   * The testing module of one account: provides `WebcomService` (and, for `name`, its
+   * `@InjectWebcom(name)` token) and the account's `WebcomTestingController`, with no network.
+   * Throws `WebcomValidationError` for options `WebcomModule.forRoot` would refuse.
+   */
   static forRoot(options: WebcomTestingModuleOptions = {}): DynamicModule {
     const {
       name,
@@ -46,7 +51,7 @@ export class WebcomTestingModule {
       baseUrl: 'http://127.0.0.1:9',
     };
     // The real module's checks, now, so that forRoot refuses what WebcomModule.forRoot would.
-    resolveOptions(serviceOptions);
+    resolveOptions(serviceOptions, name);
     const service = webcomServiceProvider(name);
     const controllerToken = getWebcomTestingControllerToken(name);
     const gatewayToken = Symbol(`SimulatedGateway:${name ?? 'default'}`);

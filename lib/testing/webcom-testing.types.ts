@@ -18,6 +18,7 @@ export type WebcomSendDto = DtoOf<SendKind>;
  * service split a long recipient list over several (`maxUrlLength`).
  */
 export interface WebcomSentRecord {
+  /** The service method called, e.g. `sendSms`. */
   method: WebcomSendMethod;
   /** The channel the message went out on; a cascade's primary channel. */
   channel: Channel;
@@ -35,6 +36,7 @@ export interface WebcomSentRecord {
 
 /** One call of a gateway method, valid or not, in the order the calls were made. */
 export interface WebcomCallRecord {
+  /** The service method called. */
   method: WebcomMethod;
   /** The argument as the caller passed it; none for `getBalance`. */
   argument?: unknown;
@@ -46,14 +48,18 @@ export interface WebcomCallRecord {
 
 /** What a status read returns: a state, or a state with the status's `time` and `code`. */
 export interface StatusDetail {
+  /** The delivery state. */
   state: DeliveryState;
+  /** The status's `time`, as the gateway writes it. */
   time?: string;
   /** The activation code a flashcall carried. */
   code?: string;
 }
 
+/** One status read's answer in `statuses`: a bare state, or a state with its details. */
 export type StatusStep = DeliveryState | StatusDetail;
 
+/** Which calls `WebcomTestingController.failNext` makes fail, and how many. */
 export interface FailNextOptions {
   /** Only calls of this method fail; by default the next call of any gateway method. */
   method?: WebcomMethod;
@@ -70,6 +76,7 @@ export interface FailNextOptions {
 export interface WebcomTestingModuleOptions extends Partial<WebcomModuleOptions> {
   /** Registers the account `name`, as `WebcomModule`'s `name` does. */
   name?: string;
+  /** Makes the module global, as `WebcomModule`'s `isGlobal` does. */
   isGlobal?: boolean;
   /** The account's balance at the start; default 1000. Each send pays its price from it. */
   balance?: number;

@@ -1,11 +1,6 @@
 import { defer, lastValueFrom, Observable } from 'rxjs';
-import {
-  WebcomApiError,
-  WebcomError,
-  type WebcomFieldError,
-  WebcomTransportError,
-  WebcomValidationError,
-} from '../errors/webcom-errors.js';
+import { WebcomApiError, WebcomError, WebcomTransportError } from '../errors/webcom-errors.js';
+import { IsWholeNumber, validateOptions } from '../options/validate-options.js';
 import type { MessageStatus } from '../protocol/results.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
 
@@ -31,17 +26,33 @@ const DEFAULTS: Required<TrackOptions> = {
   concurrency: 8,
 };
 
-/** Growth of the wait per poll: a status that lingers is asked about less and less often. */
-const BACKOFF_FACTOR = 1.5;
-
 /** `setTimeout` fires at once for longer delays, so no wait may exceed it. */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/** The rules of `TrackOptions`. */
+class TrackOptionsSchema implements Required<TrackOptions> {
+  @IsWholeNumber(1, MAX_TIMER_MS)
+  timeoutMs!: number;
+
+  @IsWholeNumber(1, MAX_TIMER_MS)
+  intervalMs!: number;
+
+  @IsWholeNumber(1, MAX_TIMER_MS)
+  maxIntervalMs!: number;
+
+  @IsWholeNumber(1)
+  concurrency!: number;
+}
+
+/** Growth of the wait per poll: a status that lingers is asked about less and less often. */
+const BACKOFF_FACTOR = 1.5;
 
 /** A message did not reach a final state in the time allowed. */
 export class WebcomTrackingTimeoutError extends WebcomError {
   constructor(
     /** The message still unfinished; with several, the first of them in the order given. */
     readonly id: string,
+    /** The time that was allowed, in milliseconds. */
     readonly timeoutMs: number,
     /** Its last status read, if any read succeeded. */
     readonly lastStatus?: MessageStatus,
@@ -70,9 +81,7 @@ export async function getStatuses(
   ids: readonly string[],
   concurrency: number,
 ): Promise<MessageStatus[]> {
-  const errors: WebcomFieldError[] = [];
-  checkWholeNumber('concurrency', concurrency, errors);
-  if (errors.length) throw new WebcomValidationError(errors);
+  validateOptions(TrackOptionsSchema, { concurrency }, 'argument');
   const outcomes = await mapConcurrently(ids, concurrency, (id) => read(id));
   return outcomes.map((outcome) => {
     if (outcome.status === 'rejected') throw outcome.reason;
@@ -189,26 +198,9 @@ function isTransient(error: unknown): boolean {
 
 /** The options with defaults filled in; messages name the option, as the module's do. */
 function resolveTrackOptions(options: TrackOptions): Required<TrackOptions> {
-  const resolved = { ...DEFAULTS };
-  const errors: WebcomFieldError[] = [];
-  for (const field of Object.keys(DEFAULTS) as (keyof TrackOptions)[]) {
-    const value = options[field];
-    if (value === undefined) continue;
-    const max = field === 'concurrency' ? undefined : MAX_TIMER_MS;
-    if (checkWholeNumber(field, value, errors, max)) resolved[field] = value;
-  }
-  if (errors.length) throw new WebcomValidationError(errors, 'tracking options');
-  return resolved;
-}
-
-function checkWholeNumber(
-  field: string,
-  value: unknown,
-  errors: WebcomFieldError[],
-  max = Infinity,
-): value is number {
-  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max) return true;
-  const range = max === Infinity ? 'of at least 1' : `from 1 to ${max}`;
-  errors.push({ field, messages: [`must be a whole number ${range}`] });
-  return false;
+  validateOptions(TrackOptionsSchema, options, 'tracking options');
+  const given = Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as TrackOptions;
+  return { ...DEFAULTS, ...given };
 }

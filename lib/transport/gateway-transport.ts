@@ -2,13 +2,16 @@ import type { SecretRedactor } from '../errors/redaction.js';
 import { WebcomApiError } from '../errors/webcom-errors.js';
 
 /**
- * Reads may be repeated freely; a send only while it provably never left (API.md "Delivery
- * guarantees"): repeating one that reached the gateway would bill and message twice.
+ * Reads may be repeated freely; a send only while it provably never left (see
+ * `WebcomTransportError.possiblyDelivered`): repeating one that reached the gateway would bill and message twice.
  */
 export type CallKind = 'read' | 'send';
 
+/** A gateway answer as the transport read it. */
 export interface GatewayResponse {
+  /** The HTTP status. */
   status: number;
+  /** The body as text. */
   body: string;
 }
 
@@ -17,7 +20,9 @@ export interface GatewayResponse {
  * `WebcomError`. `HttpTransport` is the real one; the testing module answers in memory.
  */
 export interface GatewayTransport {
+  /** GETs `url`, repeating a failed try only as `kind` allows; resolves with a 2xx answer. */
   get(url: string, kind: CallKind): Promise<GatewayResponse>;
+  /** Releases the sockets; called once, at shutdown. */
   close(): void;
 }
 

@@ -103,7 +103,9 @@ describe('recipients (`to`) on every send', () => {
     it('names the bad entries of a list by index', () => {
       const [error] = refusal(dto, { ...rest, to: [TO, 'abc', TO, '12345'] });
       expect(error.field).toBe('to');
-      expect(error.messages.join(' ')).toMatch(/\b1, 3\b/);
+      const message = error.messages.join(' ');
+      expect(message).toMatch(/to\[1\] .*; to\[3\] /);
+      expect(message).not.toMatch(/to\[[02]\]/);
     });
 
     it('refuses an unknown property', () => {
@@ -115,13 +117,13 @@ describe('recipients (`to`) on every send', () => {
 describe('validUntil', () => {
   describe.each(WITH_VALIDITY)('%s', (_, dto, valid) => {
     it('accepts a Date and keeps it a Date', () => {
-      const at = new Date('2026-11-27T21:30:00Z');
+      const at = new Date('2027-11-27T21:30:00Z');
       const result = validateDto(dto, { ...valid, validUntil: at }) as { validUntil: unknown };
       expect(result.validUntil).toBeInstanceOf(Date);
       expect((result.validUntil as Date).getTime()).toBe(at.getTime());
     });
 
-    it.each(['2026-11-27 10:00', '2028-02-29 23:59', '2026-01-01 00:00'])('accepts %j', (at) => {
+    it.each(['2027-11-27 10:00', '2028-02-29 23:59', '2027-01-01 00:00'])('accepts %j', (at) => {
       expect(validateDto(dto, { ...valid, validUntil: at })).toMatchObject({ validUntil: at });
     });
 
@@ -154,9 +156,9 @@ describe('validUntil', () => {
 
 describe('SendSmsDto', () => {
   it('accepts text, a sender and a validity', () => {
-    const dto = validateDto(SendSmsDto, sms({ from: 'Shop', validUntil: '2026-11-27 10:00' }));
+    const dto = validateDto(SendSmsDto, sms({ from: 'Shop', validUntil: '2027-11-27 10:00' }));
     expect(dto).toBeInstanceOf(SendSmsDto);
-    expect(dto).toEqual({ to: TO, text: 'Привет', from: 'Shop', validUntil: '2026-11-27 10:00' });
+    expect(dto).toEqual({ to: TO, text: 'Привет', from: 'Shop', validUntil: '2027-11-27 10:00' });
   });
 
   it('accepts text with &=+#% emoji, Cyrillic and line breaks as it is', () => {
@@ -339,7 +341,6 @@ describe('SendVoiceDto', () => {
   });
 
   it.each([
-    ['both text and audioUrl', voice({ audioUrl: AUDIO }), ['text']],
     ['neither text nor audioUrl', { to: TO }, ['text']],
     ['an ftp: audio URL', { to: TO, audioUrl: 'ftp://example.com/a.mp3' }, ['audioUrl']],
     ['a relative audio URL', { to: TO, audioUrl: 'a.mp3' }, ['audioUrl']],
@@ -412,7 +413,7 @@ describe('SendCascadeDto: primary and fallback ∈ {viber, sms}', () => {
       cascade(
         { channel: 'viber', text: 'hi', button: BUTTON, imageUrl: IMAGE, from: 'V' },
         { channel: 'sms', text: 'hi', from: 'S' },
-        { validUntil: '2026-11-27 10:00' },
+        { validUntil: '2027-11-27 10:00' },
       ),
     );
     expect(viberFirst.primary).toBeInstanceOf(ChannelContentDto);

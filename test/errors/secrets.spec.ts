@@ -10,7 +10,7 @@ import {
   type Credentials,
 } from '../../lib/index.js';
 import { RecordingGateway, successAnswer } from '../support/recording-gateway.js';
-import { expectNoSecret, renderings } from '../support/secret-renderings.js';
+import { expectNoSecret, phpEchoes, renderings } from '../support/secret-renderings.js';
 
 const SECRET = 'p@ss w0rd&pwd=x+y#z%2F/?;:é';
 
@@ -71,6 +71,26 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     expectNoSecret(renderings(error), secret);
     webcom.onModuleDestroy();
   });
+
+  it.each([200, 403])(
+    'in a WebcomApiError (HTTP %i), its body and the warning log, whatever form PHP echoes it in',
+    async (status) => {
+      const echo = phpEchoes(secret)
+        .map(([form, value]) => `${form}: ${value}`)
+        .join('\n');
+      const webcom = service();
+      const errors = [];
+      for (let offset = 0; offset < echo.length; offset += 400) {
+        gateway.answer = () => ({ status, body: echo.slice(offset, offset + 450) });
+        errors.push(await webcom.getBalance().catch((e: unknown) => e));
+      }
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(WebcomApiError);
+        expectNoSecret(renderings(error), secret);
+      }
+      webcom.onModuleDestroy();
+    },
+  );
 
   it('in a WebcomTransportError from a refused connection', async () => {
     const port = await closedPort();

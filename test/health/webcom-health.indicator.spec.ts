@@ -131,8 +131,37 @@ describe('WebcomHealthIndicator', () => {
           error: 'Error',
           message:
             'balance unavailable: no WebcomService is registered for the account "marketing"',
+          accounts: ['(default)'],
         },
       });
+    });
+  });
+
+  it('lists the accounts that exist when asked for one that does not', async () => {
+    await compile([
+      WebcomTestingModule.forRoot({ balance: 500 }),
+      WebcomTestingModule.forRoot({ name: 'marketing', balance: 20 }),
+      WebcomTestingModule.forRoot({ name: 'billing:eu', balance: 20 }),
+    ]);
+    await expect(indicator.isHealthy('webcom', { account: 'markting' })).resolves.toEqual({
+      webcom: {
+        status: 'down',
+        error: 'Error',
+        message: 'balance unavailable: no WebcomService is registered for the account "markting"',
+        accounts: ['(default)', 'billing:eu', 'marketing'],
+      },
+    });
+  });
+
+  it('lists no accounts when none is registered, and asked for the default one', async () => {
+    await compile([]);
+    await expect(indicator.isHealthy()).resolves.toEqual({
+      webcom: {
+        status: 'down',
+        error: 'Error',
+        message: 'balance unavailable: no WebcomService is registered for the default account',
+        accounts: [],
+      },
     });
   });
 

@@ -123,8 +123,8 @@ describe("the vendor's example URLs (spec §1.2–§1.11) with decisions D1–D9
       operation: 'Voice §1.4, text to speak',
       example:
         'https://my3.webcom.mobi/sendsms.php?user=ваш логин в нашей системе&pwd=пароль&type_send_1=voice&name_clients_voice=от кого придет сообщение&addr=номер телефона получателя сообщения&text_voice=текст Voice сообщения &action_voice=ссылка на аудиофайл&waiting_voice=ожидание поднятия трубки&winterval_voice=интервал повтора&dial_voice=число попыток дозвона&gender_voice=голос озвучки',
-      // D1 dadr beside addr, D2 interval_voice beside winterval_voice; a voice message carries
-      // exactly one of text_voice and action_voice.
+      // D1 dadr beside addr, D2 interval_voice beside winterval_voice; this message speaks
+      // text (D10: text, an audio URL, or both).
       add: ['dadr', 'interval_voice'],
       remove: ['action_voice'],
       expected: [

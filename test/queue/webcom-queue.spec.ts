@@ -105,7 +105,9 @@ describeWithRedis('WebcomQueue on Redis', () => {
     expect(report).toMatchObject({ state: 'completed', channel: 'sms', part: 0, parts: 1 });
     expect(report.to).toEqual(['79990000001', '79990000002']);
     const sent = [...fake.messages.values()];
-    expect(report.result!.messages).toEqual(sent.map((m) => ({ id: m.id, price: m.price })));
+    expect(report.result!.messages).toEqual(
+      sent.map((m) => ({ id: m.id, to: m.to, price: m.price })),
+    );
     expect(report.result!.balance).toBe(fake.balanceOf('shop'));
     expect(sends(fake)).toHaveLength(1);
     expect(sends(fake)[0].query).toMatchObject({ dadr: '79990000001,79990000002', sadr: 'Shop' });

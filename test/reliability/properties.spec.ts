@@ -90,7 +90,7 @@ describe('properties', () => {
           .map((retryIntervalSeconds) => ({ retryIntervalSeconds })),
         fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 10 })).map((attempts) => ({ attempts })),
         fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 9 })).map((voice) => ({ voice })),
-        fc.constant({ audioUrl: 'https://x.example/a.mp3' }),
+        fc.constant({ text: undefined }),
       ),
     },
     telegram: {

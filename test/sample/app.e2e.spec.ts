@@ -77,7 +77,7 @@ describe('the sample application', () => {
         const response = await post(`/messages/${path}`, body).expect(201);
         const [message] = response.body.messages;
         expect(response.body).toEqual({
-          messages: [{ id: expect.any(String), price: expect.any(Number) }],
+          messages: [{ id: expect.any(String), to: DIGITS, price: expect.any(Number) }],
           balance: fake.balanceOf(),
         });
         expect(fake.messages.get(message.id)).toMatchObject({ channel, to: DIGITS });
@@ -160,7 +160,7 @@ describe('the sample application', () => {
     });
 
     it('a malformed message id is a 400 for the field id', async () => {
-      const { body } = await get('/messages/12%2034/status').expect(400);
+      const { body } = await get(`/messages/${'9'.repeat(300)}/status`).expect(400);
       expect(body.errors).toEqual([{ field: 'id', messages: [expect.any(String)] }]);
     });
   });

@@ -155,7 +155,9 @@ describe("the sample's /docs page", () => {
         (pre) => pre.textContent ?? '',
       );
       const answer = JSON.parse(shown) as { messages: { id: string }[] };
-      expect(answer.messages).toEqual([{ id: expect.any(String), price: expect.any(Number) }]);
+      expect(answer.messages).toEqual([
+        { id: expect.any(String), to: '79991234567', price: expect.any(Number) },
+      ]);
       expect(fake.messages.get(answer.messages[0].id)).toMatchObject({
         channel: 'sms',
         to: '79991234567',

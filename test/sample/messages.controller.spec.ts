@@ -27,7 +27,7 @@ describe('MessagesController and AccountController', () => {
   it('sends what it is given and answers the ids', async () => {
     const result = await messages.sendSms({ to: '8 (999) 123-45-67', text: 'Your order shipped' });
     expect(result).toEqual({
-      messages: [{ id: expect.any(String), price: expect.any(Number) }],
+      messages: [{ id: expect.any(String), to: '79991234567', price: expect.any(Number) }],
       balance: expect.any(Number),
     });
     expect(webcom.sent).toEqual([

@@ -1,13 +1,45 @@
 import { inspect } from 'node:util';
 
-/** Every form in which a secret could leak from a URL or a serialiser. */
-export function secretForms(secret: string): string[] {
+/** How a PHP gateway may echo a value back (docs/protocol.md §3). */
+export function phpEchoes(secret: string): [string, string][] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const jsonSlashes = json.replace(/\//g, '\\/');
+  const jsonUnicode = (s: string, hex: (h: string) => string) =>
+    s.replace(/[^\x20-\x7e]/g, (c) => `\\u${hex(c.charCodeAt(0).toString(16).padStart(4, '0'))}`);
+  const html = (s: string, apostrophe: string) =>
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, apostrophe)
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;');
+  const base64 = Buffer.from(secret).toString('base64');
   return [
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ s: secret }).toString().slice(2),
-    Buffer.from(secret).toString('base64').replace(/=+$/, ''),
+    ['raw', secret],
+    ['percent-encoded, upper case', encodeURIComponent(secret)],
+    [
+      'percent-encoded, lower case',
+      encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    ],
+    ['form-encoded', new URLSearchParams({ s: secret }).toString().slice(2)],
+    ['JSON-escaped', json],
+    ['JSON-escaped with \\/ (PHP json_encode)', jsonSlashes],
+    ['JSON-escaped with \\u0451, lower hex', jsonUnicode(jsonSlashes, (h) => h)],
+    ['JSON-escaped with \\u0451, upper hex', jsonUnicode(jsonSlashes, (h) => h.toUpperCase())],
+    ['HTML-escaped with &#39;', html(secret, '&#39;')],
+    ['HTML-escaped with &#039;', html(secret, '&#039;')],
+    ['HTML-escaped with &#x27;', html(secret, '&#x27;')],
+    ['HTML-escaped with &apos;', html(secret, '&apos;')],
+    ['HTML-escaped JSON', html(jsonSlashes, '&#039;')],
+    ['base64', base64],
+    ['base64 without padding', base64.replace(/=+$/, '')],
+    ['base64url', Buffer.from(secret).toString('base64url')],
   ];
+}
+
+/** Every form in which a secret could leak from a URL, a serialiser or a PHP echo. */
+export function secretForms(secret: string): string[] {
+  return phpEchoes(secret).map(([, form]) => form);
 }
 
 /** Everything a user's code or logger might render an error to, its cause chain included. */

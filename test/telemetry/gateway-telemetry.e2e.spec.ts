@@ -292,6 +292,26 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
     ).toEqual([['default', 143777.36]]);
   });
 
+  it('reports an ambiguous acceptance as possibly delivered, in the span and the counter', async () => {
+    gateway.answer = () => ({
+      body: JSON.stringify({ information: [{ id_message: '1', price: '1' }], balance: '5' }),
+    });
+    await expect(webcom.sendSms({ to: phones(3), text: 'Hello' })).rejects.toMatchObject({
+      name: 'WebcomAmbiguousSendError',
+    });
+    const span = spanNamed('send sms');
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes).toMatchObject({
+      'http.response.status_code': 200,
+      'error.type': 'WebcomAmbiguousSendError',
+      'webcom.possibly_delivered': true,
+    });
+    const messages = pointsOf((await otel.metrics()).get('webcom.messages'));
+    expect(
+      messages.map((point) => [point.attributes['webcom.message.outcome'], point.value]),
+    ).toEqual([['possibly_delivered', 3]]);
+  });
+
   it('names the account a span and the balance gauge belong to', async () => {
     const script = new WebcomService(
       { credentials: CREDENTIALS, baseUrl: gateway.baseUrl },

@@ -65,6 +65,7 @@ const FAILURES: [string, Failure][] = [
   ['a timeout', { kind: 'timeout' }],
   ['a connection reset', { kind: 'reset' }],
   ['a split send partly refused', { kind: 'partial' }],
+  ['an ambiguous acceptance', { kind: 'ambiguous' }],
 ];
 
 describe.each(credentialForms)(
@@ -129,15 +130,22 @@ describe.each(credentialForms)(
     };
 
     const cases = OPERATIONS.flatMap((operation) =>
-      FAILURES.filter(([, failure]) => failure.kind !== 'partial' || operation === 'send').map(
-        ([label, failure]) => [operation, label, failure] as const,
-      ),
+      FAILURES.filter(
+        ([, failure]) =>
+          (failure.kind !== 'partial' && failure.kind !== 'ambiguous') || operation === 'send',
+      ).map(([label, failure]) => [operation, label, failure] as const),
     );
 
     it.each(cases)(
       '%s, %s: no secret, number, text or URL anywhere',
       async (operation, _, failure) => {
         if (failure.kind === 'answer') gateway.answer = failure.answer;
+        if (failure.kind === 'ambiguous') {
+          // One id for a request's many recipients, with the URL echoed in the answer.
+          gateway.answer = ({ rawUrl }) => ({
+            body: JSON.stringify({ information: [{ id_message: rawUrl, price: '1' }] }),
+          });
+        }
         if (failure.kind === 'partial') {
           gateway.answer = (request) =>
             request.params.get('dadr')!.includes(RECIPIENTS[0])

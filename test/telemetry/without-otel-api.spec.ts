@@ -79,7 +79,7 @@ describe('the package without @opentelemetry/api installed', () => {
     // The last line: Nest's logger may have written before it.
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
       resolvable: false,
-      result: { messages: [{ id: '1', price: 1 }], balance: 5 },
+      result: { messages: [{ id: '1', price: 1, to: '79991234567' }], balance: 5 },
     });
   }, 30_000);
 });

@@ -67,8 +67,8 @@ describe('WebcomTestingModule', () => {
       });
       expect(result).toEqual({
         messages: [
-          { id: '1', price: DEFAULT_PRICES.sms },
-          { id: '2', price: DEFAULT_PRICES.sms },
+          { id: '1', to: '79991234567', price: DEFAULT_PRICES.sms },
+          { id: '2', to: '79997654321', price: DEFAULT_PRICES.sms },
         ],
         balance: 1000 - 2 * DEFAULT_PRICES.sms,
       });
@@ -95,7 +95,9 @@ describe('WebcomTestingModule', () => {
       ]);
       expect(testing.sent[1]).not.toHaveProperty('text');
       expect(testing.sent[1].dto).toMatchObject({ imageUrl: 'https://x.test/a.png' });
-      expect(testing.sent[0].result.messages).toEqual([{ id: '1', price: DEFAULT_PRICES.sms }]);
+      expect(testing.sent[0].result.messages).toEqual([
+        { id: '1', to: '79991234567', price: DEFAULT_PRICES.sms },
+      ]);
     });
 
     it('every channel has its price; a voice IVR call is priced as voice_ivr', async () => {
@@ -181,10 +183,7 @@ describe('WebcomTestingModule', () => {
             }),
           ),
       ],
-      [
-        'voice with both text and audio',
-        (s) => s.sendVoice({ to: '79991234567', text: 'Hi', audioUrl: 'https://x.test/a.mp3' }),
-      ],
+      ['voice with neither text nor audio', (s) => s.sendVoice({ to: '79991234567' })],
       ['a voice out of range', (s) => s.sendVoice({ to: '79991234567', text: 'Hi', voice: 9 })],
       [
         'a fallback the channel does not allow',
@@ -204,7 +203,7 @@ describe('WebcomTestingModule', () => {
             fallback: { channel: 'viber', text: 'x' },
           }),
       ],
-      ['a status id with a space', (s) => s.getStatus('12 34')],
+      ['a blank status id', (s) => s.getStatus('  ')],
       [
         'a legal entity without its tax number',
         (s) =>

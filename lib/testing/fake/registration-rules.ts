@@ -27,7 +27,7 @@ function matches(
 }
 
 /**
- * Checks a registration request against PROTOCOL.md §4 and lists what is wrong, one
+ * Checks a registration request against docs/protocol.md §4 and lists what is wrong, one
  * `field: rule` line per problem; empty when the request is valid.
  */
 export function checkRegistration(query: Query, individualCode: string): string[] {

@@ -14,11 +14,11 @@ export interface SendRefusal {
 
 type Query = Record<string, string>;
 
-/** What the emulator knows of one value of `type_send_1`, written from PROTOCOL.md §2. */
+/** What the emulator knows of one value of `type_send_1`, written from docs/protocol.md §2. */
 export interface EmulatedChannelRule {
   /** The fallbacks (`type_send_2`) it allows. */
   fallbacks: readonly FakeChannel[];
-  /** The parameter that must name the sender; lower-case only (PROTOCOL.md D4). */
+  /** The parameter that must name the sender; lower-case only (docs/protocol.md D4). */
   sender?: string;
   /** Price of one message to one recipient unless `prices` says otherwise. */
   price: number;
@@ -105,11 +105,11 @@ function isChannel(value: string): value is FakeChannel {
 }
 
 /**
- * Checks a send request against PROTOCOL.md §1–§2 and says which channel and recipients it
+ * Checks a send request against docs/protocol.md §1–§2 and says which channel and recipients it
  * addresses, or why it is refused. `now` decides whether a validity period has already passed.
  */
 export function checkSend(query: Query, now: number): SendPlan | SendRefusal {
-  // PROTOCOL.md D6: without `type_send_1` the send is an SMS.
+  // docs/protocol.md D6: without `type_send_1` the send is an SMS.
   const primary = given(query, 'type_send_1') ? query.type_send_1 : 'sms';
   if (!isChannel(primary)) return { error: `unknown type_send_1: ${primary}` };
 
@@ -142,7 +142,7 @@ export function checkSend(query: Query, now: number): SendPlan | SendRefusal {
 function readRecipients(channel: FakeChannel, query: Query): string[] | string {
   let list = query.dadr;
   if (channel === 'voice' || channel === 'voice_ivr') {
-    // PROTOCOL.md D1: voice recipients may arrive as `addr`, `dadr` or both.
+    // docs/protocol.md D1: voice recipients may arrive as `addr`, `dadr` or both.
     if (given(query, 'dadr') && given(query, 'addr') && query.dadr !== query.addr) {
       return 'dadr and addr name different recipients';
     }
@@ -159,7 +159,7 @@ function checkChannel(channel: FakeChannel, query: Query): string | undefined {
   return check(query);
 }
 
-/** PROTOCOL.md §2: text; text + button; text + button + image; image alone. */
+/** docs/protocol.md §2: text; text + button; text + button + image; image alone. */
 function checkRichContent(
   channel: 'viber' | 'telegram' | 'whatsapp',
   query: Query,
@@ -184,8 +184,9 @@ function checkRichContent(
 }
 
 function checkVoice(channel: 'voice' | 'voice_ivr', query: Query): string | undefined {
-  if (given(query, 'text_voice') === given(query, 'action_voice')) {
-    return `${channel} needs exactly one of text_voice or action_voice`;
+  // D10: text to speak, an audio file, or both.
+  if (!given(query, 'text_voice') && !given(query, 'action_voice')) {
+    return `${channel} needs text_voice or action_voice, or both`;
   }
   if (given(query, 'action_voice') && !hasHttpScheme(query.action_voice)) {
     return 'action_voice must be an http(s) URL';
@@ -197,7 +198,7 @@ function checkVoice(channel: 'voice' | 'voice_ivr', query: Query): string | unde
       return `${name} must be an integer from ${min} to ${max}`;
     }
   }
-  // PROTOCOL.md D2: both spellings of the retry interval are sent, so they must agree.
+  // docs/protocol.md D2: both spellings of the retry interval are sent, so they must agree.
   if (
     given(query, 'interval_voice') &&
     given(query, 'winterval_voice') &&

@@ -4,7 +4,7 @@ import type { DeliveryState } from '../../protocol/results.js';
 export type { DeliveryState } from '../../protocol/results.js';
 
 /**
- * The values `type_send_1` may take (PROTOCOL.md §2): the registry's channels, and the voice
+ * The values `type_send_1` may take (docs/protocol.md §2): the registry's channels, and the voice
  * channel's IVR form.
  */
 export type FakeChannel = Channel | 'voice_ivr';
@@ -14,8 +14,11 @@ export type FakeChannel = Channel | 'voice_ivr';
  * or with `user` + the MD5 of `token`; an account without a `token` can only use the password.
  */
 export interface FakeAccount {
+  /** The account's login (wire `user`). */
   user?: string;
+  /** The password that proves `user` (wire `pwd`). */
   password?: string;
+  /** The account's token (wire `token`, or its MD5 as `token_hash`). */
   token?: string;
   /** Defaults to 1000. */
   balance?: number;
@@ -23,6 +26,7 @@ export interface FakeAccount {
   currency?: string;
 }
 
+/** What `FakeWebcomServer.start` listens on and what the emulated gateway starts with. */
 export interface FakeWebcomServerOptions {
   /** Defaults to `127.0.0.1`. */
   host?: string;
@@ -40,18 +44,34 @@ export interface FakeWebcomServerOptions {
   deliverAfterMs?: number;
   /** Time from delivery to the read report (Viber, Telegram, WhatsApp only). Defaults to 3000 ms. */
   readAfterMs?: number;
-  /** `businessman` code for individuals (PROTOCOL.md D5). Defaults to `fl`. */
+  /** `businessman` code for individuals (docs/protocol.md D5). Defaults to `fl`. */
   individualCode?: string;
 }
 
 /** A way to misbehave, queued with `FakeWebcomServer.fail`. */
 export type FakeFault =
   /** Answer with this status (default body: a small HTML error page). The operation is not performed. */
-  | { kind: 'http'; status: number; body?: string; headers?: Record<string, string> }
+  | {
+      kind: 'http';
+      /** The HTTP status to answer. */
+      status: number;
+      /** The body to answer; default a small HTML error page. */
+      body?: string;
+      /** Extra response headers. */
+      headers?: Record<string, string>;
+    }
   /** Perform the operation at once, answer it after `ms`. */
-  | { kind: 'delay'; ms: number }
+  | {
+      kind: 'delay';
+      /** How long to wait before answering, in milliseconds. */
+      ms: number;
+    }
   /** Perform the operation, send the headers at once and the body one byte every `intervalMs`. */
-  | { kind: 'trickle'; intervalMs: number }
+  | {
+      kind: 'trickle';
+      /** The wait between two bytes of the body, in milliseconds. */
+      intervalMs: number;
+    }
   /** Read the request, then destroy the socket without answering. The operation is not performed. */
   | { kind: 'drop' }
   /** Perform the operation, declare the answer's full Content-Length, send half of it, close. */
@@ -63,14 +83,27 @@ export type FakeFault =
   /** 200 with an empty body. The operation is not performed. */
   | { kind: 'empty' }
   /** 200 with a body of `bytes` bytes of `x`. The operation is not performed. */
-  | { kind: 'oversized'; bytes: number }
+  | {
+      kind: 'oversized';
+      /** The body's length in bytes. */
+      bytes: number;
+    }
   /** A redirect (302 unless `status` says otherwise) to `location`. The operation is not performed. */
-  | { kind: 'redirect'; location: string; status?: number }
-  /** Perform the operation and answer it in PROTOCOL.md §3's plain-text form. */
+  | {
+      kind: 'redirect';
+      /** The `Location` header's value. */
+      location: string;
+      /** The redirect status; default 302. */
+      status?: number;
+    }
+  /** Perform the operation and answer it in docs/protocol.md §3's plain-text form. */
   | { kind: 'plain-text' };
 
+/** A request the emulator received, as `FakeWebcomServer.requests` records it. */
 export interface FakeRequest {
+  /** What the request asked for, by its path and parameters; `unknown` for any other path. */
   operation: 'send' | 'status' | 'balance' | 'registration' | 'unknown';
+  /** The HTTP method, e.g. `GET`. */
   method: string;
   /** The path as received, without the query string. */
   path: string;
@@ -80,6 +113,7 @@ export interface FakeRequest {
   query: Record<string, string>;
   /** Decoded parameters, every value. */
   params: URLSearchParams;
+  /** When it arrived (epoch ms). */
   receivedAt: number;
   /** The fault applied to this request, if any. */
   fault?: FakeFault['kind'];
@@ -87,18 +121,23 @@ export interface FakeRequest {
 
 /** One message to one recipient. */
 export interface FakeMessage {
+  /** Its message id, as the send's answer gave it. */
   id: string;
   /** The primary channel, `type_send_1` (`sms` when absent). */
   channel: FakeChannel;
+  /** The recipient, as international digits. */
   to: string;
   /** The account's `user`, else its `token`; `*` for the permissive account. */
   account: string;
+  /** What it cost. */
   price: number;
+  /** Its delivery state now. */
   state: DeliveryState;
   /** When `state` last changed (epoch ms). */
   updatedAt: number;
   /** The 4-digit code a flashcall carries. */
   code?: string;
+  /** When it was sent (epoch ms). */
   sentAt: number;
   /** The send request's decoded parameters (last value wins). */
   params: Record<string, string>;

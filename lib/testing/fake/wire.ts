@@ -1,4 +1,4 @@
-/** The gateway keeps Moscow time: UTC+3 all year (PROTOCOL.md §1). */
+/** The gateway keeps Moscow time: UTC+3 all year (docs/protocol.md §1). */
 const MOSCOW_OFFSET_MS = 3 * 60 * 60 * 1000;
 
 const DATE_TIME_MINUTES = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/;

@@ -1,0 +1,98 @@
+import { maskingEchoes, SecretRedactor } from '../../lib/errors/redaction.js';
+import { phpEchoes } from '../support/secret-renderings.js';
+
+const SECRET = `p@ss/w0rd&"quote'ё =+x%`;
+
+describe('SecretRedactor', () => {
+  const redactor = new SecretRedactor([SECRET]);
+
+  it.each(phpEchoes(SECRET))('recognises the secret %s', (_, form) => {
+    const echoed = `<p>pwd=${form}</p> and {"pwd":"${form}"}`;
+    const redacted = redactor.redact(echoed);
+    expect(redacted).not.toContain(form);
+    expect(redacted).toBe(`<p>pwd=[REDACTED]</p> and {"pwd":"[REDACTED]"}`);
+  });
+
+  it('recognises a secret with an astral character escaped as a JSON surrogate pair', () => {
+    const secret = 'key😀end';
+    const echoed = JSON.stringify({ token: secret }).replace('😀', '\\ud83d\\ude00');
+    expect(new SecretRedactor([secret]).redact(echoed)).toBe('{"token":"[REDACTED]"}');
+  });
+
+  it('leaves text without the secret alone, regex characters in the secret included', () => {
+    const r = new SecretRedactor(['a.b*c']);
+    expect(r.redact('aXbbbc a.b*c')).toBe('aXbbbc [REDACTED]');
+  });
+
+  it('adds secrets with `with`, keeping its own', () => {
+    const more = redactor.with(['n3w-acc0unt']);
+    expect(more.redact(`${SECRET} n3w-acc0unt`)).toBe('[REDACTED] [REDACTED]');
+    expect(redactor.redact('n3w-acc0unt')).toBe('n3w-acc0unt');
+  });
+
+  it('masks with the mask it is given', () => {
+    expect(new SecretRedactor(['hello there'], '[TEXT]').redact('said hello+there')).toBe(
+      'said [TEXT]',
+    );
+  });
+});
+
+describe('SecretRedactor: a value cut off where the text ends (a body shortened before scrubbing)', () => {
+  const secret = 'correct horse battery staple';
+  const redactor = new SecretRedactor([secret]);
+
+  it.each([
+    ['raw', secret],
+    ['percent-encoded', encodeURIComponent(secret)],
+    ['form-encoded', new URLSearchParams({ s: secret }).toString().slice(2)],
+    ['cut inside a percent escape', `${encodeURIComponent('correct horse battery')}%2`],
+    ['cut inside a JSON escape', 'correct horse battery\\u00'],
+  ])('masks the %s echo from where it starts', (_, form) => {
+    for (const cut of [12, 20, form.length - 1]) {
+      const text = `page: pwd=${form.slice(0, cut)}`;
+      expect(redactor.redact(text)).toBe('page: pwd=[REDACTED]');
+    }
+  });
+
+  it('leaves a text alone that merely ends like the start of nothing', () => {
+    expect(redactor.redact('page: corr')).toBe('page: corr');
+  });
+});
+
+describe('maskingEchoes: the values of one call, masked in what it runs', () => {
+  const TEXT = 'Привет, ваш код 4821';
+  const echo = `password: pw, text: ${encodeURIComponent(TEXT)}`;
+
+  it('masks them with their own mask inside the call, and not outside it', async () => {
+    const redactor = new SecretRedactor(['pw']);
+    const inside = await maskingEchoes([TEXT], '[TEXT]', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return redactor.redact(echo);
+    });
+    expect(inside).toBe('password: [REDACTED], text: [TEXT]');
+    expect(redactor.redact(echo)).toBe(`password: [REDACTED], text: ${encodeURIComponent(TEXT)}`);
+  });
+
+  it('reaches every redactor, but not the calls running beside it', async () => {
+    const transport = new SecretRedactor([]);
+    const [mine, other] = await Promise.all([
+      maskingEchoes(['first text'], '[TEXT]', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return transport.redact('first text second text');
+      }),
+      maskingEchoes(['second text'], '[TEXT]', () =>
+        Promise.resolve(transport.redact('first text second text')),
+      ),
+    ]);
+    expect(mine).toBe('[TEXT] second text');
+    expect(other).toBe('first text [TEXT]');
+  });
+
+  it("nests: an inner call masks its values and the outer call's", () => {
+    const redactor = new SecretRedactor([]);
+    const result = maskingEchoes(['outer'], '[A]', () =>
+      maskingEchoes(['inner'], '[B]', () => redactor.redact('outer inner')),
+    );
+    expect(result).toBe('[A] [B]');
+  });
+});
