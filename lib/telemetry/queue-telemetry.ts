@@ -24,10 +24,21 @@ export interface QueueSpanFacts {
   attempt?: number;
 }
 
+/** What a job's run reports of itself. */
+export interface JobScope {
+  /**
+   * The job failed, for the reason `error` and as the queue judged it: the span then names that
+   * error rather than the one BullMQ is handed to fail the job with.
+   */
+  failed(error: unknown, possiblyDelivered: boolean): void;
+}
+
 /** Recipients of more than one make a batch, after the messaging conventions. */
 function batch(recipients: number): Attributes {
   return recipients > 1 ? { [ATTR.messagingBatchMessageCount]: recipients } : {};
 }
+
+const NOOP_JOB_SCOPE: JobScope = { failed: () => undefined };
 
 /**
  * The queue's spans: a PRODUCER span per enqueue, whose context each job carries in its data,
@@ -54,17 +65,22 @@ export class WebcomQueueTelemetry {
       },
     });
     const context = api.trace.setSpan(api.context.active(), span);
-    return this.ended(api, span, () => api.context.with(context, () => run(carrier(api))));
+    return this.ended(
+      api,
+      span,
+      () => api.context.with(context, () => run(carrier(api))),
+      () => undefined,
+    );
   }
 
   /** Runs a job in a CONSUMER span, a child of the context the job carries (if any). */
   process<T>(
     trace: JobTraceContext | undefined,
     facts: QueueSpanFacts,
-    run: () => Promise<T>,
+    run: (scope: JobScope) => Promise<T>,
   ): Promise<T> {
     const api = otel;
-    if (!api) return run();
+    if (!api) return run(NOOP_JOB_SCOPE);
     const parent = trace
       ? api.propagation.extract(api.ROOT_CONTEXT, pick(trace))
       : api.ROOT_CONTEXT;
@@ -82,8 +98,17 @@ export class WebcomQueueTelemetry {
       },
       parent,
     );
+    let failure: { error: unknown; possiblyDelivered: boolean } | undefined;
+    const scope: JobScope = {
+      failed: (error, possiblyDelivered) => (failure = { error, possiblyDelivered }),
+    };
     const context = api.trace.setSpan(parent, span);
-    return this.ended(api, span, () => api.context.with(context, run));
+    return this.ended(
+      api,
+      span,
+      () => api.context.with(context, run, undefined, scope),
+      () => failure,
+    );
   }
 
   private tracer(api: OtelApi) {
@@ -100,12 +125,18 @@ export class WebcomQueueTelemetry {
     };
   }
 
-  private async ended<T>(api: OtelApi, span: Span, run: () => Promise<T>): Promise<T> {
+  private async ended<T>(
+    api: OtelApi,
+    span: Span,
+    run: () => Promise<T>,
+    reported: () => { error: unknown; possiblyDelivered: boolean } | undefined,
+  ): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      span.setAttribute(ATTR.errorType, errorType(error));
-      span.setAttribute(ATTR.possiblyDelivered, possiblyDelivered(error));
+      const failure = reported() ?? { error, possiblyDelivered: possiblyDelivered(error) };
+      span.setAttribute(ATTR.errorType, errorType(failure.error));
+      span.setAttribute(ATTR.possiblyDelivered, failure.possiblyDelivered);
       span.setStatus({ code: api.SpanStatusCode.ERROR });
       throw error;
     } finally {

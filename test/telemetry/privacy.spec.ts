@@ -54,7 +54,8 @@ const echo =
   });
 
 type Failure =
-  { kind: 'answer'; answer: Answer } | { kind: 'refused' | 'timeout' | 'reset' | 'partial' };
+  | { kind: 'answer'; answer: Answer }
+  | { kind: 'refused' | 'timeout' | 'reset' | 'partial' | 'ambiguous' };
 
 const FAILURES: [string, Failure][] = [
   ['success', { kind: 'answer', answer: successAnswer }],

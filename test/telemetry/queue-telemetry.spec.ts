@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { WebcomTransportError } from '../../lib/errors/webcom-errors.js';
+import { WebcomApiError, WebcomTransportError } from '../../lib/errors/webcom-errors.js';
 import { WebcomQueueTelemetry, type JobTraceContext } from '../../lib/telemetry/queue-telemetry.js';
 import { WebcomTelemetry } from '../../lib/telemetry/webcom-telemetry.js';
 import { installTestOtel, type TestOtel } from '../support/otel.js';
@@ -102,6 +102,20 @@ describe('WebcomQueueTelemetry', () => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes).toMatchObject({
       'error.type': 'ECONNRESET',
+      'webcom.possibly_delivered': true,
+    });
+
+    // As the worker fails a job for good: the reason recorded, another error thrown to BullMQ.
+    otel.reset();
+    const unrecoverable = new Error('possibly delivered, not retried');
+    await expect(
+      queue.process(undefined, { channel: 'sms', recipients: 1, parts: 1 }, (job) => {
+        job.failed(new WebcomApiError(502, 'bad gateway'), true);
+        return Promise.reject(unrecoverable);
+      }),
+    ).rejects.toBe(unrecoverable);
+    expect(otel.spans()[0].attributes).toMatchObject({
+      'error.type': '502',
       'webcom.possibly_delivered': true,
     });
 
