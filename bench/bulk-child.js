@@ -50,7 +50,7 @@ const wallMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuStart);
 const after = await standInStats(baseUrl);
 const peakRss = process.resourceUsage().maxRSS * 1024;
-service.onModuleDestroy();
+service.onApplicationShutdown();
 
 if (result.messages.length !== size) {
   console.error(`expected ${size} messages, got ${result.messages.length}`);

@@ -89,7 +89,7 @@ async function throughput(baseUrl) {
     clients.push({
       name: b.name,
       send: async (to) => (await service.sendSms({ to, text: TEXT })).messages,
-      close: async () => service.onModuleDestroy(),
+      close: async () => service.onApplicationShutdown(),
     });
   }
   clients.push(await createHand(baseUrl), await createRaw(baseUrl));

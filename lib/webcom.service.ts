@@ -1,4 +1,4 @@
-import type { OnModuleDestroy } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { CHANNEL_REGISTRY, sendKindEntry, type DtoOf, type SendKind } from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
@@ -12,6 +12,7 @@ import type {
   SendVoiceDto,
   SendWhatsappDto,
 } from './dto/send.dto.js';
+import type { CascadeChannel, CascadeOn } from './dto/channel-content.types.js';
 import { validateDto } from './dto/validate.js';
 import type { WebcomEvent } from './events.js';
 import type { Channel } from './protocol/channels.js';
@@ -25,7 +26,7 @@ import type { WebcomModuleOptions } from './webcom-options.js';
  * reported on `events$`. The work is done by the account's units (`WebcomModule` provides each
  * under `getWebcomProviderToken`); this class is their facade.
  */
-export class WebcomService implements OnModuleDestroy {
+export class WebcomService implements OnApplicationShutdown {
   private readonly account: WebcomAccount;
 
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
@@ -91,9 +92,10 @@ export class WebcomService implements OnModuleDestroy {
 
   /**
    * The primary channel's content, falling back to the other channel's (docs/protocol.md §2);
-   * `send('cascade', dto)`.
+   * `send('cascade', dto)`. `P`, the primary's channel, types the fallback: a re-send on `P`, or
+   * content of its own on the other channel.
    */
-  sendCascade(dto: SendCascadeDto): Promise<SendResult> {
+  sendCascade<P extends CascadeChannel>(dto: SendCascadeDto & CascadeOn<P>): Promise<SendResult> {
     return this.send('cascade', dto);
   }
 
@@ -136,8 +138,12 @@ export class WebcomService implements OnModuleDestroy {
     return this.account.registration.register(dto);
   }
 
-  /** Nest's shutdown hook: closes the HTTP connections and completes `events$`. */
-  onModuleDestroy(): void {
+  /**
+   * Nest's last shutdown hook: closes the HTTP connections and completes `events$`. It runs after
+   * every module's `onModuleDestroy`, so whatever still sends then (the queue's jobs in flight)
+   * finishes first, in any module order.
+   */
+  onApplicationShutdown(): void {
     this.account.gateway.close();
     this.account.events.complete();
   }

@@ -69,7 +69,7 @@ describe('WebcomService.send(channel, dto)', () => {
     service = new WebcomService(options());
   });
   afterAll(async () => {
-    service.onModuleDestroy();
+    service.onApplicationShutdown();
     await gateway.stop();
   });
 

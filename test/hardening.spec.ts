@@ -68,7 +68,7 @@ describe('hardening on the wire', () => {
     events = [];
     service = create();
   });
-  afterEach(() => service.onModuleDestroy());
+  afterEach(() => service.onApplicationShutdown());
   afterAll(() => gateway.stop());
 
   describe('input', () => {
@@ -253,7 +253,7 @@ describe('hardening on the wire', () => {
     });
 
     it('with includeTextInEvents the failed event may carry the echoed text', async () => {
-      service.onModuleDestroy();
+      service.onApplicationShutdown();
       service = create({ includeTextInEvents: true });
       gateway.answer = () => ({ status: 400, body: `error: ${TEXT}` });
       await failure(service.sendSms({ to: '79991234567', text: TEXT }));

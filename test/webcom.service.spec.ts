@@ -5,6 +5,7 @@ import {
   WebcomService,
   WebcomValidationError,
   tokenHash,
+  type FallbackOf,
   type SendSmsDto,
   type WebcomModuleOptions,
 } from '../lib/index.js';
@@ -46,7 +47,7 @@ describe('WebcomService on the wire', () => {
     gateway.answer = successAnswer;
     service = create();
   });
-  afterEach(() => service.onModuleDestroy());
+  afterEach(() => service.onApplicationShutdown());
   afterAll(() => gateway.stop());
 
   it('sendSms sends type_send_1=sms (D6), the sender, text and recipients as international digits', async () => {
@@ -316,7 +317,7 @@ describe('WebcomService on the wire', () => {
       actualAddress: 'Baumana 10, 1',
     });
     expect(gateway.last.params.get('businessman')).toBe('le');
-    custom.onModuleDestroy();
+    custom.onApplicationShutdown();
   });
 
   it('token and token-hash credentials go on the wire in their own parameters', async () => {
@@ -328,8 +329,8 @@ describe('WebcomService on the wire', () => {
     await byHash.getBalance();
     // md5('tok-1'), computed outside the code under test.
     expect(gateway.last.params.get('token_hash')).toBe('2acea42ebb5744d63ad3aad955ec50af');
-    byToken.onModuleDestroy();
-    byHash.onModuleDestroy();
+    byToken.onApplicationShutdown();
+    byHash.onApplicationShutdown();
   });
 
   describe('refuses invalid input before any request', () => {
@@ -370,9 +371,9 @@ describe('WebcomService on the wire', () => {
           service.sendTelegram({
             to: '79991234567',
             text: 'a',
-            fallback: { channel: 'viber', text: 'b' },
+            fallback: invalid<FallbackOf<'telegram'>>({ channel: 'viber', text: 'b' }),
           }),
-        'fallback',
+        'fallback.channel',
       ],
       [
         'a same-channel fallback with a sender of its own',
@@ -380,9 +381,9 @@ describe('WebcomService on the wire', () => {
           service.sendSms({
             to: '79991234567',
             text: 'a',
-            fallback: { channel: 'sms', from: 'Other' },
+            fallback: invalid<FallbackOf<'sms'>>({ channel: 'sms', from: 'Other' }),
           }),
-        'fallback',
+        'fallback.from',
       ],
       [
         'a 31st of February',
@@ -428,7 +429,7 @@ describe('WebcomService on the wire', () => {
         errors: [{ field: 'from' }],
       });
       expect(gateway.requests).toHaveLength(0);
-      bare.onModuleDestroy();
+      bare.onApplicationShutdown();
     });
   });
 
@@ -458,7 +459,7 @@ describe('WebcomService on the wire', () => {
     const onWire = gateway.requests.flatMap((r) => r.params.get('dadr')!.split(','));
     expect([...onWire].sort()).toEqual([...to].sort());
     expect(result.messages.map((m) => m.id.split('-')[0])).toEqual(to);
-    split.onModuleDestroy();
+    split.onApplicationShutdown();
   });
 
   it('accounts for every recipient when part of a split send fails', async () => {
@@ -476,6 +477,6 @@ describe('WebcomService on the wire', () => {
     expect(failedTo).toContain('79990000010');
     expect(error.failed[0].error).toBeInstanceOf(WebcomApiError);
     expect(error.sent.messages.length + failedTo.length).toBe(to.length);
-    split.onModuleDestroy();
+    split.onApplicationShutdown();
   });
 });

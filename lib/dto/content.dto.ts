@@ -1,9 +1,11 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsOptional, ValidateNested } from 'class-validator';
-import { CONTENT_CHANNELS, type ContentChannel } from '../protocol/channels.js';
+import { IsOptional, ValidateNested } from 'class-validator';
+import type { ContentChannel } from '../protocol/channels.js';
 import type { Button, ChannelContent } from '../protocol/messages.js';
 import {
+  IsChannelOfItsPlace,
   IsContentOfItsChannel,
+  type ContentPlace,
   IsHttpUrl,
   IsOptionalText,
   IsPhoneList,
@@ -46,10 +48,13 @@ export abstract class SenderDto extends RecipientsDto {
   from?: string;
 }
 
-/** A channel's content tagged with its channel: a fallback or a cascade's primary. */
+/**
+ * A channel's content tagged with its channel: a fallback or a cascade's primary. The DTOs'
+ * fields type it per channel (`FallbackOf`, `CascadePrimary`); this class checks it at run time.
+ */
 export class ChannelContentDto implements ChannelContent {
   /** The channel this content goes out on (wire `type_send_1` or `type_send_2`). */
-  @IsIn(CONTENT_CHANNELS)
+  @IsChannelOfItsPlace()
   channel!: ContentChannel;
 
   /** The text; an `sms` carries text only. */
@@ -58,18 +63,40 @@ export class ChannelContentDto implements ChannelContent {
   text?: string;
 
   /** A button under the text (rich channels only). */
+  @IsContentOfItsChannel()
   @IsOptional()
   @ValidateNested()
   @Type(() => ButtonDto)
   button?: ButtonDto;
 
   /** An http(s) URL of an image (rich channels only). */
+  @IsContentOfItsChannel()
   @IsOptional()
   @IsHttpUrl()
   imageUrl?: string;
 
   /** The sender name on this channel; defaults to `options.senders`. */
+  @IsContentOfItsChannel()
   @IsOptional()
   @IsText()
   from?: string;
+}
+
+const placed = new Map<string, typeof ChannelContentDto>();
+
+/**
+ * `ChannelContentDto` as checked at `place`: a subclass whose static `place` its rules read, so
+ * that each refusal names the field that is wrong (`fallback.channel`, `fallback.imageUrl`)
+ * rather than the whole fallback. One class per place, made once.
+ */
+export function channelContentAt(place: ContentPlace): typeof ChannelContentDto {
+  const key = `${place.role}:${place.allowed.join(',')}:${place.primary ?? ''}`;
+  let dto = placed.get(key);
+  if (!dto) {
+    dto = class PlacedChannelContentDto extends ChannelContentDto {
+      static readonly place = place;
+    };
+    placed.set(key, dto);
+  }
+  return dto;
 }

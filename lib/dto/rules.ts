@@ -4,7 +4,7 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
-import type { Channel, ContentChannel } from '../protocol/channels.js';
+import { CONTENT_CHANNELS, type Channel, type ContentChannel } from '../protocol/channels.js';
 import type { ChannelContent } from '../protocol/messages.js';
 import { validUntilProblem } from '../protocol/moscow-time.js';
 import {
@@ -157,26 +157,54 @@ export const IsPhone = () =>
 
 type Content = Partial<ChannelContent> & Record<string, unknown>;
 
-const hasContent = (o: Content) =>
-  isPresent(o.text) || isPresent(o.button) || isPresent(o.imageUrl);
+/** The content fields a combination rule may report on, and the problem with each. */
+type ContentField = 'text' | 'button' | 'imageUrl' | 'from';
+type Problems = Partial<Record<ContentField, string>>;
 
-/** docs/protocol.md §2: text; text + button; text + button + image; image alone. */
-function isRichCombination(o: Content): boolean {
-  const text = isPresent(o.text);
-  const button = isPresent(o.button);
-  const image = isPresent(o.imageUrl);
-  return (text && (button || !image)) || (image && !text && !button);
+/**
+ * A rule that checks several fields of one object together and reports each problem on the
+ * field that is wrong: put it on every field it may report on.
+ */
+function combinationRule(name: string, problemsOf: (object: Content) => Problems) {
+  const problemOf = (args: ValidationArguments) =>
+    problemsOf(args.object as Content)[args.property as ContentField];
+  return (): PropertyDecorator => (target, propertyName) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: (args) => problemOf(args) ?? '' },
+      validator: { validate: (_value, args) => problemOf(args!) === undefined },
+    });
 }
 
 const RICH_COMBINATIONS = 'text, text + button, text + button + image, or an image alone';
 
-/** On a rich channel's DTO: its content is one of the four combinations the gateway takes. */
-export const IsRichContent = () =>
-  rule(
-    'isRichContent',
-    (_value, object) => isRichCombination(object),
-    `content must be ${RICH_COMBINATIONS}`,
-  );
+/**
+ * docs/protocol.md §2: text; text + button; text + button + image; image alone. A button
+ * without text is a missing text; text and an image without a button, an image too many.
+ */
+function richProblems(o: Content): Problems {
+  const text = isPresent(o.text);
+  const button = isPresent(o.button);
+  const image = isPresent(o.imageUrl);
+  if (!text && !button && !image)
+    return { text: `$property is missing: content must be ${RICH_COMBINATIONS}` };
+  if (button && !text)
+    return { text: `$property is missing: a button needs text (${RICH_COMBINATIONS})` };
+  if (image && text && !button) {
+    return {
+      imageUrl: `$property goes with text only under a button: content must be ${RICH_COMBINATIONS}`,
+    };
+  }
+  return {};
+}
+
+/**
+ * On a rich channel's DTO (put it on `text` and `imageUrl`): its content is one of the four
+ * combinations the gateway takes, each refusal on the field that is wrong.
+ */
+export const IsRichContent = combinationRule('isRichContent', richProblems);
 
 /** D10: voice needs text to speak, an audio URL, or both (the vendor's example sends both). */
 export const IsVoiceSource = () =>
@@ -187,67 +215,82 @@ export const IsVoiceSource = () =>
   );
 
 /**
- * On a `ChannelContentDto`: what its own channel allows. Content may be absent here; whether it
- * is needed depends on the primary channel (see `IsFallbackFor`).
+ * Where a `ChannelContentDto` sits: a message's fallback or a cascade's primary, the channels
+ * allowed there, and the channel of the message holding it. A content validated on its own has
+ * none: any content channel, and content may be absent.
  */
-export const IsContentOfItsChannel = () =>
+export interface ContentPlace {
+  role: 'fallback' | 'primary';
+  allowed: readonly ContentChannel[];
+  /** The channel of the message holding a fallback: a fallback on it re-sends the message. */
+  primary?: Channel;
+}
+
+/** The place of a content: a static `place` of its class (see `channelContentAt`). */
+const placeOf = (object: object): ContentPlace | undefined =>
+  (object.constructor as { place?: ContentPlace }).place;
+
+const allowedChannels = (object: object): readonly ContentChannel[] =>
+  placeOf(object)?.allowed ?? CONTENT_CHANNELS;
+
+/** On a `ChannelContentDto`'s `channel`: a channel its place allows. */
+export const IsChannelOfItsPlace = () =>
   rule(
-    'isContentOfItsChannel',
-    (_value, object) => {
-      const content = object as Content;
-      if (!hasContent(content)) return true;
-      if (content.channel === 'sms')
-        return !isPresent(content.button) && !isPresent(content.imageUrl);
-      return isRichCombination(content);
-    },
-    ({ object }) =>
-      (object as Content).channel === 'sms'
-        ? 'an sms carries text only'
-        : `content must be ${RICH_COMBINATIONS}`,
+    'isChannelOfItsPlace',
+    (value, object) => allowedChannels(object).includes(value as ContentChannel),
+    ({ object }) => `$property must be one of ${allowedChannels(object).join(', ')}`,
   );
 
-function contentProblem(content: Content, primary: Channel | undefined): string | undefined {
-  if (content.channel === primary) {
-    return hasContent(content) || isPresent(content.from)
-      ? `a fallback on the primary's own channel (${primary}) re-sends its message and takes no content or sender of its own`
-      : undefined;
+const hasContentOn = (o: Content) =>
+  o.channel === 'sms'
+    ? isPresent(o.text)
+    : isPresent(o.text) || isPresent(o.button) || isPresent(o.imageUrl);
+
+function contentProblems(o: Content): Problems {
+  // On a channel its place does not allow, the channel is the problem (see IsChannelOfItsPlace).
+  const place = allowedChannels(o).includes(o.channel as ContentChannel) ? placeOf(o) : undefined;
+  if (place?.role === 'fallback' && o.channel === place.primary) {
+    // The gateway re-sends the primary's message on its own channel.
+    const resend = `a fallback on the primary's own channel (${place.primary}) re-sends its message`;
+    const problems: Problems = {};
+    for (const field of ['text', 'button', 'imageUrl'] as const) {
+      if (isPresent(o[field]))
+        problems[field] = `$property is not allowed: ${resend} and takes no content of its own`;
+    }
+    if (isPresent(o.from))
+      problems.from = `$property is not allowed: ${resend} and takes no sender of its own`;
+    return problems;
   }
-  if (!hasContent(content))
-    return `a fallback on ${String(content.channel)} needs content of its own`;
-  return undefined;
+  const problems: Problems = {};
+  if (o.channel === 'sms') {
+    for (const field of ['button', 'imageUrl'] as const) {
+      if (isPresent(o[field]))
+        problems[field] = '$property is not allowed: an sms carries text only';
+    }
+  } else if (hasContentOn(o)) {
+    Object.assign(problems, richProblems(o));
+  }
+  if (place && !hasContentOn(o) && problems.text === undefined) {
+    problems.text =
+      place.role === 'primary'
+        ? `$property is missing: the primary needs content of its own`
+        : `$property is missing: a fallback on ${String(o.channel)} needs content of its own`;
+  }
+  return problems;
 }
 
 /**
- * The fallback is one of `allowed` (docs/protocol.md §2) and carries content unless it is the
- * primary's own channel. `primaryOf` names the primary channel of the object holding it.
+ * On a `ChannelContentDto` (put it on `text`, `button`, `imageUrl` and `from`): what its channel
+ * and its place allow, each refusal on the field that is wrong. A fallback on the message's own
+ * channel re-sends the message and carries nothing; any other fallback, and a cascade's primary,
+ * carries content of its own: text for an sms, one of the four combinations on a rich channel.
  */
-export function IsFallbackFor(
-  allowed: readonly ContentChannel[],
-  primaryOf: (object: Record<string, unknown>) => Channel | undefined,
-): PropertyDecorator {
-  const problem = (value: unknown, object: Record<string, unknown>) => {
-    if (typeof value !== 'object' || value === null) return 'must be an object';
-    const content = value as Content;
-    if (!allowed.includes(content.channel as ContentChannel)) {
-      return `channel must be one of ${allowed.join(', ')}`;
-    }
-    return contentProblem(content, primaryOf(object));
-  };
-  return rule(
-    'isFallbackFor',
-    (value, object) => problem(value, object) === undefined,
-    ({ value, object }) => `$property: ${problem(value, object as Record<string, unknown>)}`,
-  );
-}
+export const IsContentOfItsChannel = combinationRule('isContentOfItsChannel', contentProblems);
 
-/** A cascade's primary: one of `allowed`, with content of its own. */
-export const IsPrimaryContent = (allowed: readonly ContentChannel[]) =>
+/** A fallback's or a cascade primary's value: an object (its fields are checked inside it). */
+export const IsContentObject = () =>
   rule(
-    'isPrimaryContent',
-    (value) =>
-      typeof value === 'object' &&
-      value !== null &&
-      allowed.includes((value as Content).channel as ContentChannel) &&
-      hasContent(value as Content),
-    `$property must be content on one of ${allowed.join(', ')}`,
+    'isContentObject',
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    '$property must be an object: content tagged with its channel',
   );

@@ -1,29 +1,44 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { CHANNEL_TABLES, type Channel } from '../protocol/channels.js';
+import { CHANNEL_TABLES, CHANNELS, type Channel } from '../protocol/channels.js';
 import type { Cascade, OutgoingMessage } from '../protocol/messages.js';
-import { ButtonDto, ChannelContentDto, RecipientsDto, SenderDto } from './content.dto.js';
+import type {
+  CascadeChannel,
+  CascadeFallback,
+  CascadePrimary,
+  FallbackOf,
+  VoiceNumber,
+} from './channel-content.types.js';
+import { ButtonDto, channelContentAt, RecipientsDto, SenderDto } from './content.dto.js';
 import {
-  IsFallbackFor,
+  IsContentObject,
   IsHttpUrl,
   IsVoiceSource,
   IsOptionalText,
-  IsPrimaryContent,
   IsRichContent,
   IsText,
   IsValidUntil,
 } from './rules.js';
 
-/** The fallback a DTO of `channel` allows, as docs/protocol.md §2's table says. */
-const Fallback = (channel: Channel): PropertyDecorator => {
-  const decorators = [
+const decorators =
+  (...all: PropertyDecorator[]): PropertyDecorator =>
+  (target, property) =>
+    all.forEach((decorate) => decorate(target, property));
+
+/** The fallback a DTO of `channel` allows, as its wire table says (docs/protocol.md §2). */
+const Fallback = (channel: Channel) =>
+  decorators(
     IsOptional(),
+    IsContentObject(),
     ValidateNested(),
-    Type(() => ChannelContentDto),
-    IsFallbackFor(CHANNEL_TABLES[channel].fallbacks, () => channel),
-  ];
-  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
-};
+    Type(() =>
+      channelContentAt({
+        role: 'fallback',
+        allowed: CHANNEL_TABLES[channel].fallbacks,
+        primary: channel,
+      }),
+    ),
+  );
 
 /** An SMS: `WebcomService.sendSms` (docs/protocol.md §2, `type_send_1=sms`). */
 export class SendSmsDto extends SenderDto implements OutgoingMessage {
@@ -41,7 +56,7 @@ export class SendSmsDto extends SenderDto implements OutgoingMessage {
 
   /** What the gateway sends instead when the SMS is not delivered: an `sms` or `viber` content. */
   @Fallback('sms')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'sms'>;
 }
 
 /** Viber, Telegram and WhatsApp carry the same content; they differ in their fallbacks. */
@@ -61,6 +76,7 @@ abstract class RichMessageDto extends SenderDto implements OutgoingMessage {
   button?: ButtonDto;
 
   /** An http(s) URL of an image to show; with text, only together with a button. */
+  @IsRichContent()
   @IsOptional()
   @IsHttpUrl()
   imageUrl?: string;
@@ -78,21 +94,21 @@ abstract class RichMessageDto extends SenderDto implements OutgoingMessage {
 export class SendViberDto extends RichMessageDto {
   /** What the gateway sends instead when the message is not delivered: `viber` or `sms` content. */
   @Fallback('viber')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'viber'>;
 }
 
 /** A Telegram message: `WebcomService.sendTelegram` (docs/protocol.md §2, `type_send_1=telegram`). */
 export class SendTelegramDto extends RichMessageDto {
   /** What the gateway sends instead when the message is not delivered: `telegram` or `sms` content. */
   @Fallback('telegram')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'telegram'>;
 }
 
 /** A WhatsApp message: `WebcomService.sendWhatsapp` (docs/protocol.md §2, `type_send_1=whatsapp`). */
 export class SendWhatsappDto extends RichMessageDto {
   /** What the gateway sends instead when the message is not delivered: `whatsapp` or `sms` content. */
   @Fallback('whatsapp')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'whatsapp'>;
 }
 
 /**
@@ -141,14 +157,23 @@ export class SendVoiceDto extends SenderDto implements OutgoingMessage {
   @IsInt()
   @Min(1)
   @Max(8)
-  voice?: number;
+  voice?: VoiceNumber;
 
   /** What the gateway sends instead when the call does not get through: `viber` or `sms` content. */
   @Fallback('voice')
-  fallback?: ChannelContentDto;
+  fallback?: FallbackOf<'voice'>;
 }
 
-const CASCADE_CHANNELS = ['viber', 'sms'] as const;
+const CASCADE_CHANNELS = Object.keys({
+  viber: true,
+  sms: true,
+} satisfies Record<CascadeChannel, true>) as CascadeChannel[];
+
+/** The cascade's primary channel in the request, if it is one: its fallback's place. */
+const primaryChannelOf = (cascade: unknown): Channel | undefined => {
+  const channel = (cascade as { primary?: { channel?: unknown } } | undefined)?.primary?.channel;
+  return CHANNELS.find((known) => known === channel);
+};
 
 /**
  * A cascade: primary content on `viber` or `sms`, and the channel the gateway falls back to
@@ -156,16 +181,22 @@ const CASCADE_CHANNELS = ['viber', 'sms'] as const;
  */
 export class SendCascadeDto extends RecipientsDto implements Cascade {
   /** What is sent first: `viber` or `sms` content (wire `type_send_1`). */
-  @IsPrimaryContent(CASCADE_CHANNELS)
+  @IsContentObject()
   @ValidateNested()
-  @Type(() => ChannelContentDto)
-  primary!: ChannelContentDto;
+  @Type(() => channelContentAt({ role: 'primary', allowed: CASCADE_CHANNELS }))
+  primary!: CascadePrimary;
 
-  /** What the gateway sends when the primary is not delivered: `viber` or `sms` content (wire `type_send_2`). */
-  @IsFallbackFor(CASCADE_CHANNELS, (cascade) => (cascade.primary as ChannelContentDto)?.channel)
+  /** What the gateway sends when the primary is not delivered: `viber` or `sms` content (wire `type_send_2`); on the primary's own channel, a re-send. */
+  @IsContentObject()
   @ValidateNested()
-  @Type(() => ChannelContentDto)
-  fallback!: ChannelContentDto;
+  @Type((help) =>
+    channelContentAt({
+      role: 'fallback',
+      allowed: CASCADE_CHANNELS,
+      primary: primaryChannelOf(help?.object),
+    }),
+  )
+  fallback!: CascadeFallback;
 
   /**
    * Until when the gateway keeps trying to deliver (wire `validity_period`): a `Date`, or

@@ -53,7 +53,11 @@ export interface ChannelWireTable {
   recipients: readonly string[];
 }
 
-const richTable = (channel: RichChannel, sender: string, validity: string): ChannelWireTable => ({
+const richTable = <C extends RichChannel>(
+  channel: C,
+  sender: string,
+  validity: string,
+): ChannelWireTable & { fallbacks: readonly [NoInfer<C>, 'sms'] } => ({
   typeSend: channel,
   sender,
   content: {
@@ -67,7 +71,8 @@ const richTable = (channel: RichChannel, sender: string, validity: string): Chan
   recipients: ['dadr'],
 });
 
-export const CHANNEL_TABLES: Readonly<Record<Channel, ChannelWireTable>> = {
+/** The tables with their literal types, from which `FallbackChannel` reads the fallbacks. */
+const WIRE_TABLES = {
   // D6: type_send_1=sms is sent although the vendor's example omits it.
   sms: {
     typeSend: 'sms',
@@ -98,7 +103,12 @@ export const CHANNEL_TABLES: Readonly<Record<Channel, ChannelWireTable>> = {
     recipients: ['dadr', 'addr'],
   },
   flashcall: { typeSend: 'flashcall', content: {}, fallbacks: [], recipients: ['dadr'] },
-};
+} satisfies Record<Channel, ChannelWireTable>;
+
+export const CHANNEL_TABLES: Readonly<Record<Channel, ChannelWireTable>> = WIRE_TABLES;
+
+/** The channels a message on `C` may fall back to, as its wire table's `fallbacks` lists them. */
+export type FallbackChannel<C extends Channel> = (typeof WIRE_TABLES)[C]['fallbacks'][number];
 
 /** Every channel, in the order of the tables above. */
 export const CHANNELS = Object.keys(CHANNEL_TABLES) as Channel[];

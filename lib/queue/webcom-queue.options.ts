@@ -39,10 +39,18 @@ export type WebcomWorkerTuning = Omit<
 export interface WebcomQueueModuleOptions {
   /**
    * The Redis server: `{ url: 'redis://…' }`, `{ host, port, username, password, tls, db }`, or a
-   * client instance, as BullMQ's `connection` takes it.
+   * client instance, as BullMQ's `connection` takes it. The queue then uses this connection and
+   * nothing of the app's `BullModule.forRoot`.
+   *
+   * Omitted, the queue reuses the app's `BullModule.forRoot(…)` configuration (the one named by
+   * `configKey`, if set): its connection, and its prefix unless `prefix` is set. Without either,
+   * the application stops at boot.
    */
-  connection: ConnectionOptions;
-  /** Prefix of every Redis key of the queue. Default `'bull'`, BullMQ's. */
+  connection?: ConnectionOptions;
+  /**
+   * Prefix of every Redis key of the queue. Default `'bull'`, BullMQ's; with the connection of
+   * `BullModule.forRoot`, that configuration's prefix.
+   */
   prefix?: string;
   /** The `WebcomModule` account (its `name`) the worker sends with. Default: the unnamed one. */
   account?: string;
@@ -86,12 +94,22 @@ export interface WebcomQueueModuleExtras {
   queueName?: string;
   /** Makes the module global, so other modules inject the queue without importing it. */
   isGlobal?: boolean;
+  /**
+   * The `configKey` of the app's `BullModule.forRoot(configKey, …)` whose connection the queue
+   * reuses when `connection` is omitted. Default: the unnamed `BullModule.forRoot(…)`.
+   */
+  configKey?: string;
 }
 
 export interface ResolvedWebcomQueueOptions extends Required<
-  Omit<WebcomQueueModuleOptions, 'account' | 'rateLimit' | 'maxRecipientsPerJob' | 'prefix'>
+  Omit<
+    WebcomQueueModuleOptions,
+    'connection' | 'account' | 'rateLimit' | 'maxRecipientsPerJob' | 'prefix'
+  >
 > {
   queueName: string;
+  /** Undefined: the app's `BullModule.forRoot` connection. */
+  connection?: ConnectionOptions;
   prefix?: string;
   account?: string;
   rateLimit?: Required<WebcomRateLimit>;
@@ -129,6 +147,8 @@ export class WebcomQueueOptionsSchema
   )
   queueName!: string;
 
+  // Omitted, the app's BullModule.forRoot connection: checked when the queue is registered.
+  @IfGiven()
   @OptionRule(
     'isConnection',
     'must be Redis connection options or a client',

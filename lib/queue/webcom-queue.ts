@@ -1,5 +1,5 @@
-import { Inject, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type JobState } from 'bullmq';
+import { Inject, Logger } from '@nestjs/common';
+import type { JobState, Queue } from 'bullmq';
 import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
 import type { SendResult } from '../protocol/results.js';
 import {
@@ -125,24 +125,21 @@ function jobIdOf(idempotencyKey: string, part: number): string {
  * The producer side of the Webcom queue: validates a send at once, splits it into jobs of one
  * gateway request each, and hands them to Redis, where any worker of the fleet picks them up.
  */
-export class WebcomQueue implements OnApplicationShutdown {
-  /** The BullMQ queue underneath, also injectable with `@InjectQueue(queueName)`. */
+export class WebcomQueue {
+  /**
+   * The BullMQ queue underneath, registered with `BullModule.registerQueueAsync` (which closes
+   * it at application shutdown); also injectable with `@InjectQueue(queueName)`.
+   */
   readonly queue: Queue<WebcomJobData, SendResult>;
-  private readonly logger: Logger;
 
-  constructor(private readonly options: ResolvedWebcomQueueOptions) {
-    this.logger = new Logger(`WebcomQueue:${options.queueName}`);
-    this.queue = new Queue<WebcomJobData, SendResult>(options.queueName, {
-      connection: options.connection,
-      prefix: options.prefix,
-      defaultJobOptions: {
-        attempts: options.attempts,
-        backoff: { type: 'exponential', delay: options.backoffMs },
-        removeOnComplete: options.removeOnComplete,
-        removeOnFail: options.removeOnFail,
-      },
-    });
-    this.queue.on('error', (error) => this.logger.error(`queue: ${error.message}`));
+  /** Built by `WebcomQueueModule` on the queue it registered. */
+  constructor(
+    queue: Queue<WebcomJobData, SendResult>,
+    private readonly options: ResolvedWebcomQueueOptions,
+  ) {
+    this.queue = queue;
+    const logger = new Logger(`WebcomQueue:${options.queueName}`);
+    queue.on('error', (error) => logger.error(`queue: ${error.message}`));
   }
 
   /**
@@ -237,10 +234,5 @@ export class WebcomQueue implements OnApplicationShutdown {
     await releaseSend(await this.queue.getBackend().client, this.queue.toKey(job.id));
     await job.updateData({ ...job.data, failure: undefined });
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-  }
-
-  /** Nest's shutdown hook: closes the queue's Redis connection. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
   }
 }

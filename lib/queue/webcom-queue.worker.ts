@@ -1,6 +1,12 @@
-import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { UnrecoverableError, type Job, type Worker, type WorkerOptions } from 'bullmq';
 import {
   WebcomApiError,
   WebcomError,
@@ -45,52 +51,130 @@ const INTERRUPTED: Record<string, unknown> = {
 };
 
 /**
- * The queue's BullMQ worker in this process: sends each job through the account's
- * `WebcomService`, keeps its `SendResult` as the job's return value, and closes on module
- * destroy after the jobs in flight have finished.
+ * The BullMQ worker settings of a queue's worker; the connection and prefix are the queue's own,
+ * which `@nestjs/bullmq` hands to the worker it builds.
  */
-export class WebcomQueueWorker implements OnModuleInit, OnModuleDestroy {
-  private worker?: Worker<WebcomJobData, SendResult>;
+export function workerOptionsOf(options: ResolvedWebcomQueueOptions): Partial<WorkerOptions> {
+  const { concurrency, rateLimit, workerOptions } = options;
+  return {
+    ...workerOptions,
+    concurrency,
+    // One request per slot of durationMs / max, rounded up. BullMQ's limiter counts in fixed
+    // windows, so { max, duration } alone lets up to 2 × max start in a span that straddles
+    // two windows; evenly spaced slots keep the starts in every span of durationMs to max.
+    limiter: rateLimit && { max: 1, duration: Math.ceil(rateLimit.durationMs / rateLimit.max) },
+    // Started once the whole application is up (onApplicationBootstrap), not when
+    // @nestjs/bullmq builds it: no job is taken before WebcomService and its module are ready.
+    autorun: false,
+  };
+}
+
+/**
+ * A `@Processor` of the queue `options.queueName`, or, with `runWorker: false`, a plain
+ * `WebcomQueueWorker` that `@nestjs/bullmq` leaves alone. A class of its own for each queue:
+ * the decorator's metadata lives on the class, and every queue has its name and settings.
+ */
+export function createWebcomQueueWorker(
+  options: ResolvedWebcomQueueOptions,
+  moduleRef: ModuleRef,
+): WebcomQueueWorker {
+  if (!options.runWorker) return new WebcomQueueWorker(options, moduleRef);
+  const QueueWorker = class extends WebcomQueueWorker {};
+  Processor({ name: options.queueName }, workerOptionsOf(options))(QueueWorker);
+  return new QueueWorker(options, moduleRef);
+}
+
+/**
+ * The queue's BullMQ worker in this process, built by `@nestjs/bullmq` on the queue's
+ * connection: sends each job through the account's `WebcomService` and keeps its `SendResult` as
+ * the job's return value.
+ *
+ * Shutdown holds in every module order: on module destroy the worker stops taking jobs and waits
+ * for the ones in flight, and `WebcomService` closes its HTTP agents only in
+ * `onApplicationShutdown`, which Nest runs after every module's `onModuleDestroy`.
+ */
+export class WebcomQueueWorker
+  extends WorkerHost<Worker<WebcomJobData, SendResult>>
+  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy
+{
   private readonly logger: Logger;
+  private sender?: WebcomService;
 
   constructor(
     private readonly options: ResolvedWebcomQueueOptions,
     private readonly moduleRef: ModuleRef,
   ) {
+    super();
     this.logger = new Logger(`WebcomQueue:${options.queueName}`);
   }
 
+  /** Fails the boot, before any job is taken, when there is no WebcomService to send with. */
   onModuleInit(): void {
-    if (!this.options.runWorker) return;
-    const service = this.service();
-    const { queueName, connection, prefix, concurrency, rateLimit, workerOptions } = this.options;
-    const worker: Worker<WebcomJobData, SendResult> = new Worker<WebcomJobData, SendResult>(
-      queueName,
-      (job) => this.process(worker, service, job),
-      {
-        ...workerOptions,
-        connection,
-        prefix,
-        concurrency,
-        // One request per slot of durationMs / max, rounded up. BullMQ's limiter counts in fixed
-        // windows, so { max, duration } alone lets up to 2 × max start in a span that straddles
-        // two windows; evenly spaced slots keep the starts in every span of durationMs to max.
-        limiter: rateLimit && {
-          max: 1,
-          duration: Math.ceil(rateLimit.durationMs / rateLimit.max),
-        },
-      },
-    );
-    worker.on('failed', (job, error) => {
-      if (job) this.logger.warn(`job ${job.id} (${job.name}) failed: ${error.message}`);
-    });
-    worker.on('error', (error) => this.logger.error(`worker: ${error.message}`));
-    this.worker = worker;
+    if (this.options.runWorker) this.sender = this.service();
   }
 
-  /** Stops taking jobs and waits for the ones in flight, so none is cut off mid-send. */
+  onApplicationBootstrap(): void {
+    if (!this.options.runWorker) return;
+    const worker = this.built();
+    if (!worker) {
+      throw new Error(
+        `WebcomQueueModule's worker of queue "${this.options.queueName}" was not built: ` +
+          'with BullModule.forRoot({ extraOptions: { manualRegistration: true } }), call ' +
+          "BullRegistrar.register() in a module's onModuleInit, or set runWorker: false",
+      );
+    }
+    // run() settles when the worker closes; its failures arrive as 'error' events as well.
+    worker.run().catch((error: unknown) => this.onError(error as Error));
+  }
+
+  /**
+   * Stops taking jobs at the first shutdown hook and waits for the ones in flight, so none is
+   * cut off mid-send.
+   */
   async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
+    await this.built()?.close();
+  }
+
+  /** The BullMQ worker's `process`: one job, one gateway request. */
+  async process(job: Job<WebcomJobData, SendResult>): Promise<SendResult> {
+    const worker = this.worker;
+    const client = await worker.getBackend().client;
+    const jobKey = worker.toKey(job.id!);
+    const claim = await claimSend(client, jobKey);
+    if (claim === 'gone') throw new UnrecoverableError('the job was removed before it was sent');
+    if (claim === 'held') {
+      throw await this.fail(job, { possiblyDelivered: true, error: INTERRUPTED });
+    }
+
+    try {
+      return await this.sender!.send(job.data.channel, job.data.dto as never);
+    } catch (error) {
+      const verdict = judge(error);
+      if (verdict !== 'unknown') await releaseSend(client, jobKey);
+      const failure = { possiblyDelivered: verdict === 'unknown', error: describe(error) };
+      if (verdict === 'retry' && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
+      throw await this.fail(job, failure);
+    }
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    if (job) this.logger.warn(`job ${job.id} (${job.name}) failed: ${error.message}`);
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.error(`worker: ${error.message}`);
+  }
+
+  /** The Worker @nestjs/bullmq built for this processor, if it did. */
+  private built(): Worker<WebcomJobData, SendResult> | undefined {
+    if (!this.options.runWorker) return undefined;
+    try {
+      return this.worker;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Looked up across modules, so WebcomModule needs neither isGlobal nor an import here. */
@@ -104,30 +188,6 @@ export class WebcomQueueWorker implements OnModuleInit, OnModuleDestroy {
         `WebcomQueueModule runs a worker but no WebcomService is registered for ${which}: ` +
           'import WebcomModule anywhere in the app, or set runWorker: false',
       );
-    }
-  }
-
-  private async process(
-    worker: Worker<WebcomJobData, SendResult>,
-    service: WebcomService,
-    job: Job<WebcomJobData, SendResult>,
-  ): Promise<SendResult> {
-    const client = await worker.getBackend().client;
-    const jobKey = worker.toKey(job.id!);
-    const claim = await claimSend(client, jobKey);
-    if (claim === 'gone') throw new UnrecoverableError('the job was removed before it was sent');
-    if (claim === 'held') {
-      throw await this.fail(job, { possiblyDelivered: true, error: INTERRUPTED });
-    }
-
-    try {
-      return await service.send(job.data.channel, job.data.dto as never);
-    } catch (error) {
-      const verdict = judge(error);
-      if (verdict !== 'unknown') await releaseSend(client, jobKey);
-      const failure = { possiblyDelivered: verdict === 'unknown', error: describe(error) };
-      if (verdict === 'retry' && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
-      throw await this.fail(job, failure);
     }
   }
 

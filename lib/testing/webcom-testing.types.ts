@@ -1,3 +1,4 @@
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { DtoOf, SendKind, SendMethod } from '../channel-registry.js';
 import type { Channel } from '../protocol/channels.js';
 import type { DeliveryState, SendResult } from '../protocol/results.js';
@@ -89,4 +90,22 @@ export interface WebcomTestingModuleOptions extends Partial<WebcomModuleOptions>
    * `['send']`. Tests change one message's with `setStatus`.
    */
   statuses?: StatusStep[];
+}
+
+/** What `forRootAsync`'s factory returns: `forRoot`'s options, less those that shape the module. */
+export type WebcomTestingAccountOptions = Omit<WebcomTestingModuleOptions, 'name' | 'isGlobal'>;
+
+/**
+ * `WebcomTestingModule.forRootAsync`'s options, those of `WebcomModule.forRootAsync`: `useFactory`
+ * with `imports` and `inject` (the app's `ConfigService`), or `useClass`/`useExisting` with the
+ * app's `WebcomOptionsFactory`. `name` and `isGlobal` are given here, not by the factory.
+ */
+export interface WebcomTestingModuleAsyncOptions extends Pick<
+  ConfigurableModuleAsyncOptions<WebcomTestingAccountOptions, 'createWebcomOptions'>,
+  'imports' | 'inject' | 'useFactory' | 'useClass' | 'useExisting'
+> {
+  /** Registers the account `name`, as `WebcomModule`'s `name` does. */
+  name?: string;
+  /** Makes the account's `WebcomService` injectable in every module, as `WebcomModule`'s does. */
+  isGlobal?: boolean;
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ButtonDto, ChannelContentDto } from '../../lib/dto/content.dto.js';
 import { isHttpUrl } from '../../lib/dto/rules.js';
 import { validateDto } from '../../lib/dto/validate.js';
-import { refusedFields } from '../support/refusal.js';
+import { refusal, refusedFields } from '../support/refusal.js';
 
 const fields = refusedFields;
 
@@ -90,7 +90,9 @@ describe('ChannelContentDto', () => {
 
   it.each(['viber', 'telegram', 'whatsapp'])('%s refuses every other combination', (channel) => {
     expect(fields(ChannelContentDto, { channel, button: BUTTON })).toEqual(['text']);
-    expect(fields(ChannelContentDto, { channel, text: 'hi', imageUrl: IMAGE })).toEqual(['text']);
+    expect(fields(ChannelContentDto, { channel, text: 'hi', imageUrl: IMAGE })).toEqual([
+      'imageUrl',
+    ]);
     expect(fields(ChannelContentDto, { channel, button: BUTTON, imageUrl: IMAGE })).toEqual([
       'text',
     ]);
@@ -111,12 +113,15 @@ describe('ChannelContentDto', () => {
       from: 'Shop',
     });
     expect(fields(ChannelContentDto, { channel: 'sms', text: 'hi', button: BUTTON })).toEqual([
-      'text',
+      'button',
     ]);
-    expect(fields(ChannelContentDto, { channel: 'sms', text: 'hi', imageUrl: IMAGE })).toEqual([
-      'text',
+    expect(refusal(ChannelContentDto, { channel: 'sms', text: 'hi', imageUrl: IMAGE })).toEqual([
+      { field: 'imageUrl', messages: ['imageUrl is not allowed: an sms carries text only'] },
     ]);
-    expect(fields(ChannelContentDto, { channel: 'sms', imageUrl: IMAGE })).toEqual(['text']);
+    expect(fields(ChannelContentDto, { channel: 'sms', imageUrl: IMAGE })).toEqual(['imageUrl']);
+    expect(
+      fields(ChannelContentDto, { channel: 'sms', text: 'hi', button: BUTTON, imageUrl: IMAGE }),
+    ).toEqual(['button', 'imageUrl']);
   });
 
   it.each([

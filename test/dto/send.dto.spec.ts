@@ -199,7 +199,7 @@ describe.each(RICH)('%s', (_, dto, channel) => {
   it.each([
     ['nothing', {}, ['text']],
     ['a button without text', { button: BUTTON }, ['text']],
-    ['an image and text without a button', { text: 'hi', imageUrl: IMAGE }, ['text']],
+    ['an image and text without a button', { text: 'hi', imageUrl: IMAGE }, ['imageUrl']],
     ['an image and a button without text', { button: BUTTON, imageUrl: IMAGE }, ['text']],
     ['a button that has no text of its own', { text: 'hi', button: { url: URL } }, ['button.text']],
     ['a link without button text', { text: 'hi', button: { text: '', url: URL } }, ['button.text']],
@@ -247,33 +247,33 @@ describe.each(RICH)('%s', (_, dto, channel) => {
     if (fallback === channel) {
       // The same channel re-sends the primary's content and carries none of its own.
       expect(validateDto(dto, without)).toMatchObject({ fallback: { channel } });
-      expect(fields(dto, withContent)).toEqual(['fallback']);
+      expect(fields(dto, withContent)).toEqual(['fallback.button', 'fallback.text']);
     } else if (allowed) {
       const result = validateDto(dto, withContent) as { fallback: unknown };
       expect(result.fallback).toBeInstanceOf(ChannelContentDto);
       expect(result.fallback).toEqual(contentOf(fallback));
-      expect(fields(dto, without)).toEqual(['fallback']);
+      expect(fields(dto, without)).toEqual(['fallback.text']);
     } else {
-      expect(fields(dto, withContent)).toEqual(['fallback']);
-      expect(fields(dto, without)).toEqual(['fallback']);
+      expect(fields(dto, withContent)).toEqual(['fallback.channel']);
+      expect(fields(dto, without)).toEqual(['fallback.channel']);
     }
   });
 
-  it('refuses voice and flashcall as fallbacks', () => {
-    expect(fields(dto, rich({ text: 'hi', fallback: { channel: 'voice', text: 'x' } }))).toEqual([
-      'fallback',
-      'fallback.channel',
+  it('refuses voice and flashcall as fallbacks, on the channel', () => {
+    expect(refusal(dto, rich({ text: 'hi', fallback: { channel: 'voice', text: 'x' } }))).toEqual([
+      { field: 'fallback.channel', messages: [`channel must be one of ${channel}, sms`] },
     ]);
     expect(fields(dto, rich({ text: 'hi', fallback: { channel: 'flashcall' } }))).toEqual([
-      'fallback',
       'fallback.channel',
     ]);
   });
 
   it('checks the SMS fallback as an SMS', () => {
     expect(
-      fields(dto, rich({ text: 'hi', fallback: { channel: 'sms', text: 'x', button: BUTTON } })),
-    ).toEqual(['fallback.text']);
+      refusal(dto, rich({ text: 'hi', fallback: { channel: 'sms', text: 'x', button: BUTTON } })),
+    ).toEqual([
+      { field: 'fallback.button', messages: ['button is not allowed: an sms carries text only'] },
+    ]);
     expect(fields(dto, rich({ text: 'hi', fallback: { channel: 'sms', text: '\ud800' } }))).toEqual(
       ['fallback.text'],
     );
@@ -292,13 +292,13 @@ describe('SendSmsDto fallbacks: sms → {sms, viber}', () => {
     const without = sms({ fallback: { channel: fallback } });
     if (fallback === 'sms') {
       expect(validateDto(SendSmsDto, without).fallback).toEqual({ channel: 'sms' });
-      expect(fields(SendSmsDto, withContent)).toEqual(['fallback']);
+      expect(fields(SendSmsDto, withContent)).toEqual(['fallback.text']);
     } else if (fallback === 'viber') {
       expect(validateDto(SendSmsDto, withContent).fallback).toEqual(contentOf('viber'));
-      expect(fields(SendSmsDto, without)).toEqual(['fallback']);
+      expect(fields(SendSmsDto, without)).toEqual(['fallback.text']);
     } else {
-      expect(fields(SendSmsDto, withContent)).toEqual(['fallback']);
-      expect(fields(SendSmsDto, without)).toEqual(['fallback']);
+      expect(fields(SendSmsDto, withContent)).toEqual(['fallback.channel']);
+      expect(fields(SendSmsDto, without)).toEqual(['fallback.channel']);
     }
   });
 
@@ -313,7 +313,9 @@ describe('SendSmsDto fallbacks: sms → {sms, viber}', () => {
         .fallback,
     ).toEqual({ channel: 'viber', text: 'hi', button: BUTTON, imageUrl: IMAGE, from: 'V' });
     expect(fields(SendSmsDto, viber({ button: BUTTON }))).toEqual(['fallback.text']);
-    expect(fields(SendSmsDto, viber({ text: 'hi', imageUrl: IMAGE }))).toEqual(['fallback.text']);
+    expect(fields(SendSmsDto, viber({ text: 'hi', imageUrl: IMAGE }))).toEqual([
+      'fallback.imageUrl',
+    ]);
     expect(fields(SendSmsDto, viber({ button: BUTTON, imageUrl: IMAGE }))).toEqual([
       'fallback.text',
     ]);
@@ -385,15 +387,14 @@ describe('SendVoiceDto', () => {
     if (allowed) {
       expect(validateDto(SendVoiceDto, withContent).fallback).toEqual(contentOf(fallback));
     } else {
-      expect(fields(SendVoiceDto, withContent)).toEqual(['fallback']);
+      expect(fields(SendVoiceDto, withContent)).toEqual(['fallback.channel']);
     }
     // No channel of a voice fallback is the voice channel: every one needs its own content.
-    expect(fields(SendVoiceDto, without)).toEqual(['fallback']);
+    expect(fields(SendVoiceDto, without)).toEqual([allowed ? 'fallback.text' : 'fallback.channel']);
   });
 
   it('refuses voice as its own fallback', () => {
     expect(fields(SendVoiceDto, voice({ fallback: { channel: 'voice' } }))).toEqual([
-      'fallback',
       'fallback.channel',
     ]);
   });
@@ -435,33 +436,49 @@ describe('SendCascadeDto: primary and fallback ∈ {viber, sms}', () => {
       expect(
         validateDto(SendCascadeDto, cascade(contentOf(channel), { channel })).fallback,
       ).toEqual({ channel });
-      expect(fields(SendCascadeDto, cascade(contentOf(channel), contentOf(channel)))).toEqual([
-        'fallback',
-      ]);
+      expect(fields(SendCascadeDto, cascade(contentOf(channel), contentOf(channel)))).toEqual(
+        channel === 'sms' ? ['fallback.text'] : ['fallback.button', 'fallback.text'],
+      );
     }
   });
 
   it('a fallback on the other channel needs content', () => {
-    expect(fields(SendCascadeDto, cascade(contentOf('viber'), { channel: 'sms' }))).toEqual([
-      'fallback',
+    expect(refusal(SendCascadeDto, cascade(contentOf('viber'), { channel: 'sms' }))).toEqual([
+      {
+        field: 'fallback.text',
+        messages: ['text is missing: a fallback on sms needs content of its own'],
+      },
     ]);
     expect(fields(SendCascadeDto, cascade(contentOf('sms'), { channel: 'viber' }))).toEqual([
-      'fallback',
+      'fallback.text',
     ]);
   });
 
   it.each(['telegram', 'whatsapp'] as const)('refuses %s as primary or fallback', (channel) => {
-    expect(fields(SendCascadeDto, cascade(contentOf(channel), contentOf('sms')))).toEqual([
-      'primary',
+    expect(refusal(SendCascadeDto, cascade(contentOf(channel), contentOf('sms')))).toEqual([
+      { field: 'primary.channel', messages: ['channel must be one of viber, sms'] },
     ]);
     expect(fields(SendCascadeDto, cascade(contentOf('viber'), contentOf(channel)))).toEqual([
-      'fallback',
+      'fallback.channel',
     ]);
   });
 
   it.each([
-    ['a primary without content', cascade({ channel: 'viber' }, contentOf('sms')), ['primary']],
-    ['an SMS primary without text', cascade({ channel: 'sms' }, contentOf('viber')), ['primary']],
+    [
+      'a primary without content',
+      cascade({ channel: 'viber' }, contentOf('sms')),
+      ['primary.text'],
+    ],
+    [
+      'an SMS primary without text',
+      cascade({ channel: 'sms' }, contentOf('viber')),
+      ['primary.text'],
+    ],
+    [
+      'an SMS primary with an image instead of text',
+      cascade({ channel: 'sms', imageUrl: IMAGE }, contentOf('viber')),
+      ['primary.imageUrl', 'primary.text'],
+    ],
     ['a primary that is not an object', cascade('viber', contentOf('sms')), ['primary']],
     ['no primary', { to: TO, fallback: contentOf('sms') }, ['primary']],
     ['no fallback', { to: TO, primary: contentOf('viber') }, ['fallback']],
@@ -476,7 +493,7 @@ describe('SendCascadeDto: primary and fallback ∈ {viber, sms}', () => {
     [
       'a primary image with text but no button',
       cascade({ channel: 'viber', text: 'hi', imageUrl: IMAGE }, contentOf('sms')),
-      ['primary.text'],
+      ['primary.imageUrl'],
     ],
     [
       'a primary button without text',
@@ -486,12 +503,12 @@ describe('SendCascadeDto: primary and fallback ∈ {viber, sms}', () => {
     [
       'an SMS primary with an image',
       cascade({ channel: 'sms', text: 'hi', imageUrl: IMAGE }, contentOf('viber')),
-      ['primary.text'],
+      ['primary.imageUrl'],
     ],
     [
       'an SMS fallback with a button',
       cascade(contentOf('viber'), { channel: 'sms', text: 'hi', button: BUTTON }),
-      ['fallback.text'],
+      ['fallback.button'],
     ],
     [
       'a Viber fallback image with a relative URL',

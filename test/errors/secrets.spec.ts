@@ -69,7 +69,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     expect(error).toBeInstanceOf(WebcomApiError);
     expect((error as WebcomApiError).body).toContain('Denied');
     expectNoSecret(renderings(error), secret);
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 
   it.each([200, 403])(
@@ -88,7 +88,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
         expect(error).toBeInstanceOf(WebcomApiError);
         expectNoSecret(renderings(error), secret);
       }
-      webcom.onModuleDestroy();
+      webcom.onApplicationShutdown();
     },
   );
 
@@ -99,7 +99,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     expect(error).toBeInstanceOf(WebcomTransportError);
     expect(error).toMatchObject({ code: 'ECONNREFUSED', possiblyDelivered: false });
     expectNoSecret(renderings(error), secret);
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 
   it('in a WebcomTransportError from a timeout', async () => {
@@ -107,7 +107,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     const error = await webcom.getBalance().catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'WebcomTransportError', code: 'ETIMEDOUT' });
     expectNoSecret(renderings(error), secret);
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 
   it('in a WebcomPartialSendError and the errors it holds', async () => {
@@ -122,7 +122,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     expectNoSecret(renderings(error), secret);
     for (const failure of (error as WebcomPartialSendError).failed)
       expectNoSecret(renderings(failure.error), secret);
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 
   it('in a WebcomValidationError of the options', () => {
@@ -144,7 +144,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
     await webcom.sendSms({ to: '79991234567', text: 'private text' });
     expect(logger.lines.join('\n')).toContain('sendsms.php');
     expect(logger.lines.join('\n')).not.toContain('private text');
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
   });
 });
 

@@ -49,6 +49,11 @@ describe('queue options', () => {
       [{ field: 'rateLimit', messages: ['must be { max, durationMs? }'] }],
     ],
     [
+      'a connection that is neither options nor a client',
+      { connection: 'redis://127.0.0.1:6379' },
+      [{ field: 'connection', messages: ['must be Redis connection options or a client'] }],
+    ],
+    [
       'a reserve that leaves no room',
       { maxUrlLength: 600, urlReserve: 560 },
       [{ field: 'urlReserve', messages: ['must leave room in maxUrlLength for a message'] }],
@@ -57,6 +62,10 @@ describe('queue options', () => {
     expect(
       errorsOf(() => resolveQueueOptions({ connection: { host: 'x' }, ...override }, 'webcom')),
     ).toEqual(expected);
+  });
+
+  it('accepts an omitted connection: the app’s BullModule.forRoot one is looked for at boot', () => {
+    expect(resolveQueueOptions({}, 'webcom').connection).toBeUndefined();
   });
 
   it('a non-object is refused as a whole, under the queue subject', () => {

@@ -123,7 +123,7 @@ describe('module options at boot', () => {
         await expect(service.sendSms({ to: '79991234567', text: 'Hi' })).resolves.toBeDefined();
         expect(gateway.last.path).toBe('/sendsms.php');
       } finally {
-        service.onModuleDestroy();
+        service.onApplicationShutdown();
       }
     });
   });

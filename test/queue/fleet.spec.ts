@@ -228,4 +228,43 @@ describeWithRedis('WebcomQueue across worker processes', () => {
     expect([...reached.values()].every((n) => n === 1)).toBe(true);
     expect(reports.flatMap((r) => r.to).sort()).toEqual([...to].sort());
   }, 60_000);
+
+  it.each([
+    ['WebcomModule first', false],
+    ['WebcomQueueModule first', true],
+  ])(
+    'a worker process (%s) stopped with a send in flight finishes it and then exits by itself',
+    async (_, queueFirst) => {
+      fake = await FakeWebcomServer.start({ accounts: [{ ...CREDENTIALS, balance: 1000 }] });
+      // The answer comes well after SIGTERM: the send is in flight all through the shutdown.
+      fake.fail({ kind: 'delay', ms: 800 });
+      const queue = await startProducer({});
+      const worker = await WorkerProcess.start(dist, {
+        ...workerConfig(queue, {}),
+        queueFirst,
+        exitByItself: true,
+      });
+      workers.push(worker);
+      const [id] = await queue.enqueue('sms', { to: ['79990000001'], text: 'Hi' });
+      while (fake.requests.length === 0) await sleep(10);
+
+      // Generous: the process should end within a moment of its close; a left timer, socket or
+      // Redis connection keeps it alive for good.
+      let giveUp: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([
+        worker.close().then(() => true),
+        new Promise<false>((resolve) => (giveUp = setTimeout(() => resolve(false), 20_000))),
+      ]);
+      clearTimeout(giveUp);
+
+      expect({ ended, log: worker.log }).toMatchObject({
+        ended: true,
+        log: expect.stringContaining('closed\n'),
+      });
+      expect(worker.exitCode).toBe(0);
+      expect(await queue.getJob(id)).toMatchObject({ state: 'completed', attemptsMade: 1 });
+      expect(fake.requests.filter((r) => r.operation === 'send')).toHaveLength(1);
+    },
+    60_000,
+  );
 });

@@ -143,7 +143,7 @@ describe('properties', () => {
       ),
       { numRuns: 300 },
     );
-    service.onModuleDestroy();
+    service.onApplicationShutdown();
   });
 
   it('any text arrives byte for byte', async () => {
@@ -181,7 +181,7 @@ describe('properties', () => {
       }),
       { numRuns: 200 },
     );
-    service.onModuleDestroy();
+    service.onApplicationShutdown();
   });
 
   it('text that cannot be encoded (a lone surrogate) is refused before any request', async () => {
@@ -196,7 +196,7 @@ describe('properties', () => {
         expect(gateway.requests).toHaveLength(0);
       }),
     );
-    service.onModuleDestroy();
+    service.onApplicationShutdown();
   });
 
   it('any secret, in any failure, appears in no rendering of the error', async () => {
@@ -224,7 +224,7 @@ describe('properties', () => {
         const error = await (
           kind === 'echo-500-split' ? service.sendSms({ to, text: 'x' }) : service.getBalance()
         ).catch((e: unknown) => e);
-        service.onModuleDestroy();
+        service.onApplicationShutdown();
         expect(error).toBeInstanceOf(Error);
         expectNoSecret(renderings(error), password);
       }),
@@ -252,7 +252,7 @@ describe('properties', () => {
           const to = Array.from({ length: count }, (_, i) => `7${String(9_000_000_000 + i * 7)}`);
           const service = create({ maxUrlLength, concurrency });
           const result = await service.sendSms({ to, text: 'hello' });
-          service.onModuleDestroy();
+          service.onApplicationShutdown();
           for (const request of gateway.requests) {
             expect(prefixLength + request.rawUrl.length).toBeLessThanOrEqual(maxUrlLength);
           }

@@ -61,6 +61,27 @@ describe('overriding a WebcomModule registered with forRootAsync', () => {
     ]);
   });
 
+  it("the replacement may read the app's ConfigService, with forRootAsync", async () => {
+    moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideModule(webcomModule)
+      .useModule(
+        WebcomTestingModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({
+            credentials: { token: config.getOrThrow<string>('WEBCOM_TOKEN') },
+            senders: { sms: 'TestSender' },
+          }),
+        }),
+      )
+      .compile();
+
+    await expect(moduleRef.get(OrderNotifications).shipped('79991234567')).resolves.toBe('1');
+    expect(moduleRef.get(WebcomTestingController).sent).toEqual([
+      expect.objectContaining({ channel: 'sms', from: 'TestSender' }),
+    ]);
+  });
+
   it('has no effect when the override names the WebcomModule class', async () => {
     moduleRef = await Test.createTestingModule({ imports: [AppModule] })
       .overrideModule(WebcomModule)

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { firstValueFrom, toArray, type Observable } from 'rxjs';
 import {
@@ -10,10 +11,14 @@ import {
   WebcomService,
   WebcomTransportError,
   WebcomValidationError,
+  type CascadePrimary,
+  type FallbackOf,
   type SendSmsDto,
   type SendViberDto,
+  type VoiceNumber,
   type WebcomEvent,
   type WebcomModuleOptions,
+  type WebcomOptionsFactory,
 } from '../../lib/index.js';
 import {
   DEFAULT_PRICES,
@@ -149,7 +154,7 @@ describe('WebcomTestingModule', () => {
       ...extra,
     });
 
-    afterEach(() => real.onModuleDestroy());
+    afterEach(() => real.onApplicationShutdown());
 
     /** Both services refuse `call` with the same field errors, before any request. */
     async function expectSameRefusal(
@@ -184,14 +189,17 @@ describe('WebcomTestingModule', () => {
           ),
       ],
       ['voice with neither text nor audio', (s) => s.sendVoice({ to: '79991234567' })],
-      ['a voice out of range', (s) => s.sendVoice({ to: '79991234567', text: 'Hi', voice: 9 })],
+      [
+        'a voice out of range',
+        (s) => s.sendVoice({ to: '79991234567', text: 'Hi', voice: invalid<VoiceNumber>(9) }),
+      ],
       [
         'a fallback the channel does not allow',
         (s) =>
           s.sendTelegram({
             to: '79991234567',
             text: 'Hi',
-            fallback: { channel: 'viber', text: 'x' },
+            fallback: invalid<FallbackOf<'telegram'>>({ channel: 'viber', text: 'x' }),
           }),
       ],
       [
@@ -199,7 +207,7 @@ describe('WebcomTestingModule', () => {
         (s) =>
           s.sendCascade({
             to: '79991234567',
-            primary: { channel: 'sms' },
+            primary: invalid<CascadePrimary>({ channel: 'sms' }),
             fallback: { channel: 'viber', text: 'x' },
           }),
       ],
@@ -506,6 +514,137 @@ describe('WebcomTestingModule', () => {
       }).compile();
       await moduleRef.get(Notifier).notify('79991234567');
       expect(moduleRef.get(WebcomTestingController).sent).toHaveLength(1);
+    });
+  });
+
+  describe('forRootAsync', () => {
+    /** The app's configuration, as `ConfigModule` reads it from the environment. */
+    const config = ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      load: [() => ({ WEBCOM_SENDER_SMS: 'ConfigShop', WEBCOM_TEST_BALANCE: 7 })],
+    });
+
+    it("builds the account from the app's ConfigService, gateway settings included", async () => {
+      moduleRef = await Test.createTestingModule({
+        imports: [
+          config,
+          WebcomTestingModule.forRootAsync({
+            imports: [ConfigModule],
+            inject: [ConfigService],
+            useFactory: (settings: ConfigService) => ({
+              senders: { sms: settings.getOrThrow<string>('WEBCOM_SENDER_SMS') },
+              balance: settings.getOrThrow<number>('WEBCOM_TEST_BALANCE'),
+            }),
+          }),
+        ],
+      }).compile();
+      webcom = moduleRef.get(WebcomService);
+      testing = moduleRef.get(WebcomTestingController);
+
+      await webcom.sendSms({ to: '8 999 123-45-67', text: 'Hi' });
+      expect(testing.sent).toEqual([
+        expect.objectContaining({ channel: 'sms', to: ['79991234567'], from: 'ConfigShop' }),
+      ]);
+      expect(testing.balance).toBe(7 - DEFAULT_PRICES.sms);
+    });
+
+    it('takes an async factory, a name and isGlobal, as WebcomModule.forRootAsync does', async () => {
+      @Injectable()
+      class Marketing {
+        constructor(@InjectWebcom('marketing') readonly webcom: WebcomService) {}
+      }
+      @Module({ providers: [Marketing], exports: [Marketing] })
+      class MarketingModule {}
+
+      moduleRef = await Test.createTestingModule({
+        imports: [
+          config,
+          WebcomTestingModule.forRootAsync({
+            name: 'marketing',
+            isGlobal: true,
+            inject: [ConfigService],
+            useFactory: (settings: ConfigService) =>
+              Promise.resolve({ senders: { viber: `${settings.get('WEBCOM_SENDER_SMS')}Viber` } }),
+          }),
+          MarketingModule,
+        ],
+      }).compile();
+
+      await moduleRef.get(Marketing).webcom.sendViber({ to: '79991234567', text: 'Sale' });
+      const marketing = moduleRef.get<WebcomTestingController>(
+        getWebcomTestingControllerToken('marketing'),
+      );
+      expect(marketing.sent).toEqual([
+        expect.objectContaining({ channel: 'viber', from: 'ConfigShopViber' }),
+      ]);
+    });
+
+    it("takes the app's WebcomOptionsFactory with useClass", async () => {
+      @Injectable()
+      class AppWebcomOptions implements WebcomOptionsFactory {
+        constructor(private readonly settings: ConfigService) {}
+        createWebcomOptions(): WebcomModuleOptions {
+          return {
+            credentials: { token: 'live-token' },
+            senders: { sms: this.settings.getOrThrow<string>('WEBCOM_SENDER_SMS') },
+          };
+        }
+      }
+
+      moduleRef = await Test.createTestingModule({
+        imports: [config, WebcomTestingModule.forRootAsync({ useClass: AppWebcomOptions })],
+      }).compile();
+      await moduleRef.get(WebcomService).sendSms({ to: '79991234567', text: 'Hi' });
+      expect(moduleRef.get(WebcomTestingController).sent).toEqual([
+        expect.objectContaining({ from: 'ConfigShop' }),
+      ]);
+    });
+
+    it('takes an options factory the imports export, with useExisting', async () => {
+      @Injectable()
+      class TestWebcomOptions implements WebcomOptionsFactory {
+        createWebcomOptions(): WebcomModuleOptions {
+          return { credentials: { token: 't' }, senders: { sms: 'Existing' } };
+        }
+      }
+      @Module({ providers: [TestWebcomOptions], exports: [TestWebcomOptions] })
+      class OptionsModule {}
+
+      moduleRef = await Test.createTestingModule({
+        imports: [
+          WebcomTestingModule.forRootAsync({
+            imports: [OptionsModule],
+            useExisting: TestWebcomOptions,
+          }),
+        ],
+      }).compile();
+      await moduleRef.get(WebcomService).sendSms({ to: '79991234567', text: 'Hi' });
+      expect(moduleRef.get(WebcomTestingController).sent).toEqual([
+        expect.objectContaining({ from: 'Existing' }),
+      ]);
+    });
+
+    it("bad options from the factory stop the module's compile, as they stop WebcomModule", async () => {
+      const compiling = Test.createTestingModule({
+        imports: [
+          WebcomTestingModule.forRootAsync({ useFactory: () => ({ senders: { sms: '' } }) }),
+        ],
+      }).compile();
+      await expect(compiling).rejects.toThrow(WebcomValidationError);
+      const named = Test.createTestingModule({
+        imports: [
+          WebcomTestingModule.forRootAsync({
+            name: 'marketing',
+            useFactory: () => ({ senders: { sms: '' } }),
+          }),
+        ],
+      }).compile();
+      await expect(named).rejects.toThrow("(account 'marketing')");
+    });
+
+    it('needs exactly one of useFactory, useClass and useExisting', () => {
+      expect(() => WebcomTestingModule.forRootAsync({})).toThrow(/exactly one of useFactory/);
     });
   });
 });

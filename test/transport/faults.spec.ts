@@ -187,7 +187,7 @@ describe('fault injection', () => {
     messageId = (await webcom.sendSms({ to: '79991234567', text: 'seed' })).messages[0].id;
   });
   afterAll(async () => {
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
     await fake.stop();
     console.log(
       `Fault matrix (retries=${RETRIES}, timeoutMs=${TIMEOUT_MS}):\n${measured.join('\n')}`,
@@ -267,7 +267,7 @@ describe('fault injection', () => {
         );
       } finally {
         Logger.overrideLogger(['error']);
-        client.onModuleDestroy();
+        client.onApplicationShutdown();
         await late?.stop();
       }
     },
@@ -292,7 +292,7 @@ describe('fault injection', () => {
       'deadline while queued for a socket | send | WebcomTransportError ETIMEDOUT | requests 0 | possiblyDelivered false',
     );
     await holder;
-    client.onModuleDestroy();
+    client.onApplicationShutdown();
   });
 
   it('a send to a gateway that never comes up fails as never delivered', async () => {
@@ -303,7 +303,7 @@ describe('fault injection', () => {
     measured.push(
       `connection refused, gateway down | send | WebcomTransportError ECONNREFUSED | requests 0 | possiblyDelivered false`,
     );
-    client.onModuleDestroy();
+    client.onApplicationShutdown();
   });
 });
 

@@ -28,7 +28,7 @@ describe('load', () => {
     expect(fake.peakConnections).toBeGreaterThan(1);
     expect(fake.peakConnections).toBeLessThanOrEqual(maxSockets);
     console.log(`2,000 sends: peak ${fake.peakConnections} connections (bound ${maxSockets})`);
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
     await fake.stop();
   });
 });

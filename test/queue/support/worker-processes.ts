@@ -39,6 +39,10 @@ export interface WorkerConfig {
   credentials: { user: string; password: string };
   timeoutMs?: number;
   queue: Record<string, unknown>;
+  /** Import WebcomQueueModule before WebcomModule. */
+  queueFirst?: boolean;
+  /** After a graceful close, leave the process to end by itself rather than exit(). */
+  exitByItself?: boolean;
 }
 
 /** A worker process: an app with `WebcomModule` and `WebcomQueueModule` running its worker. */
@@ -81,6 +85,11 @@ export class WorkerProcess {
   /** What it printed: Nest's warnings and errors. */
   get log(): string {
     return this.output;
+  }
+
+  /** How it ended: its exit code, or null while it runs (or if a signal ended it). */
+  get exitCode(): number | null {
+    return this.child.exitCode;
   }
 
   /** Kills it at once, as an OOM killer or a lost node would: no shutdown code runs. */
