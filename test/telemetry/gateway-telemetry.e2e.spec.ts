@@ -59,7 +59,7 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
   });
 
   afterEach(async () => {
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
     gateway.answer = successAnswer;
     await otel.shutdown();
   });
@@ -140,7 +140,7 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
   });
 
   it('shows each request of a split send as a child span, the HTTP request inside it', async () => {
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
     webcom = new WebcomService({
       credentials: CREDENTIALS,
       baseUrl: gateway.baseUrl,
@@ -173,7 +173,7 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
   });
 
   it('marks a split send that partly failed ERROR, with the failed request’s status on its span', async () => {
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
     webcom = new WebcomService({
       credentials: CREDENTIALS,
       baseUrl: gateway.baseUrl,
@@ -225,7 +225,7 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
 
   it('names a connection reset, retried for a read, by its error code', async () => {
     const resetting = await resettingServer();
-    webcom.onModuleDestroy();
+    webcom.onApplicationShutdown();
     webcom = new WebcomService({
       credentials: CREDENTIALS,
       baseUrl: resetting.baseUrl,
@@ -330,7 +330,7 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
       await script.getBalance();
       await moduleRef.get<WebcomService>(getWebcomToken('marketing')).getBalance();
     } finally {
-      script.onModuleDestroy();
+      script.onApplicationShutdown();
       await moduleRef.close();
     }
     expect(otel.spans().map((span) => span.attributes['webcom.account'])).toEqual([

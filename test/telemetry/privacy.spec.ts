@@ -166,7 +166,7 @@ describe.each(credentialForms)(
         try {
           outcome = await call(webcom, operation).catch((error: unknown) => error);
         } finally {
-          webcom.onModuleDestroy();
+          webcom.onApplicationShutdown();
         }
         // The call reached the gateway (or tried to): the case tests what it means to.
         expect(outcome).not.toBeInstanceOf(WebcomValidationError);

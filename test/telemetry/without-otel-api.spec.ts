@@ -36,7 +36,7 @@ const service = new WebcomService({
 });
 const result = await service.sendSms({ to: ['79991234567'], text: 'hi', from: 'Shop' });
 await service.getBalance().catch(() => undefined);
-service.onModuleDestroy();
+service.onApplicationShutdown();
 server.close();
 console.log(JSON.stringify({ resolvable, result }));
 `;
