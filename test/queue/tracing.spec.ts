@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { getWebcomQueueToken, WebcomQueue, WebcomQueueModule } from '../../lib/queue/index.js';
 import { FakeWebcomServer } from '../../lib/testing/fake-webcom-server.js';
-import { installTestOtel, type TestOtel } from '../support/otel.js';
+import { installTestOtel, telemetryTexts, type TestOtel } from '../support/otel.js';
 import { describeWithRedis, isolatedQueue, REDIS_URL, removeQueueKeys } from './support/redis.js';
 import { buildWorkerDist, removeWorkerDist, WorkerProcess } from './support/worker-processes.js';
 
@@ -126,6 +126,11 @@ describeWithRedis('a queued send traced across processes', () => {
     expect(new Set(sends.map((span) => span.parentSpanId))).toEqual(
       new Set(processing.map((span) => span.spanId)),
     );
+    // Neither the numbers nor the text are in any span, here or there.
+    const everything = JSON.stringify([spans, telemetryTexts(otel.spans())]);
+    for (const privateValue of ['7999000000', 'Spring sale']) {
+      expect(everything).not.toContain(privateValue);
+    }
     for (const span of sends) {
       expect(span.kind).toBe(SpanKind.CLIENT);
       expect(span.attributes).toMatchObject({

@@ -1,4 +1,9 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { WebcomApiError, WebcomTransportError } from '../../lib/errors/webcom-errors.js';
 import { WebcomQueueTelemetry, type JobTraceContext } from '../../lib/telemetry/queue-telemetry.js';
 import { WebcomTelemetry } from '../../lib/telemetry/webcom-telemetry.js';
@@ -70,6 +75,23 @@ describe('WebcomQueueTelemetry', () => {
       'webcom.job.parts': 2,
       'webcom.job.attempt': 1,
     });
+  });
+
+  it('carries the trace context only, never the baggage the app’s propagator also writes', async () => {
+    propagation.setGlobalPropagator(
+      new CompositePropagator({
+        propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+      }),
+    );
+    const queue = new WebcomQueueTelemetry('q');
+    const withBaggage = propagation.setBaggage(
+      context.active(),
+      propagation.createBaggage({ 'user.phone': { value: '79991234567' } }),
+    );
+    const carried = await context.with(withBaggage, () =>
+      queue.enqueue({ channel: 'sms', recipients: 1, parts: 1 }, (trace) => Promise.resolve(trace)),
+    );
+    expect(Object.keys(carried!)).toEqual(['traceparent']);
   });
 
   it('keeps the tracestate, and starts a trace of its own for a job that carries none', async () => {
