@@ -7,7 +7,7 @@
 //   node bench/otel-child.js --mode sdk      an SDK registered: tracer and meter providers,
 //                                            AsyncLocalStorage context, in-memory span exporter
 //   --iterations N   calls per sample (default 20000)
-// Prints one JSON line: { mode, apiLoaded, us, wallUs, spans }.
+// Prints one JSON line: { mode, apiLoaded, us, wallUs, spans, bareSpanUs (sdk: one bare span) }.
 import 'reflect-metadata';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,6 +77,19 @@ const send = async () => {
 };
 const measured = await timePerCall(send, { iterations, runs: 1 });
 if (exporter) spans += exporter.getFinishedSpans().length;
+// For scale: one span of the same SDK, started and ended, exported to the same memory.
+let bareSpanUs;
+if (exporter) {
+  const { trace } = await import('@opentelemetry/api');
+  const tracer = trace.getTracer('bench');
+  let bare = 0;
+  const span = () => {
+    tracer.startSpan('bare').end();
+    if (++bare % 1_000 === 0) exporter.reset();
+    return 1;
+  };
+  bareSpanUs = (await timePerCall(span, { iterations, runs: 1 })).us;
+}
 await moduleRef.close();
 console.log(
   JSON.stringify({
@@ -85,6 +98,7 @@ console.log(
     us: measured.us,
     wallUs: measured.wallUs,
     spans,
+    bareSpanUs,
   }),
 );
 process.exit(0);

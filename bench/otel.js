@@ -53,6 +53,7 @@ export async function otelSection({ quick, log, runs }) {
         us: median(results[mode].map((x) => x.us)),
         wallUs: median(results[mode].map((x) => x.wallUs)),
         samples: results[mode].map((x) => Number(x.us.toFixed(2))),
+        ...(mode === 'sdk' ? { bareSpanUs: median(results[mode].map((x) => x.bareSpanUs)) } : {}),
       },
     ]),
   );
@@ -71,6 +72,9 @@ export async function otelSection({ quick, log, runs }) {
       ]),
       ['l', 'r', 'r', 'r', 'l'],
     ),
+  );
+  log(
+    `\nFor scale, one bare span of the same SDK (startSpan + end, exported to memory): ${fmt(figures.sdk.bareSpanUs, 2)} µs.`,
   );
   log(
     '\nWith an SDK, each call records a CLIENT span (exported to memory), a duration histogram point and a\n' +
