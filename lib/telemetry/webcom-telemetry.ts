@@ -275,7 +275,10 @@ export class WebcomTelemetry {
           requestScope = this.scope(api, tracer, requestSpan, requestContext, operation, false);
         }
         try {
-          const result = await api.context.with(requestContext, run, undefined, requestScope);
+          // A lone request runs in the operation's context, which is active already.
+          const result = alone
+            ? await run(requestScope)
+            : await api.context.with(requestContext, run, undefined, requestScope);
           this.countMessages(api, operation, request.recipients, 'sent');
           return result;
         } catch (error) {
