@@ -1,6 +1,6 @@
 // A minimal Webcom gateway stand-in for the benchmark, run in a process of its own so that it
 // never shares the client's event loop. It answers every GET /sendsms.php with one
-// {"id_message","price"} per recipient of `dadr` (PROTOCOL.md §3), nothing else.
+// {"id_message","price"} per recipient of `dadr` (docs/protocol.md §3), nothing else.
 //
 //   node bench/stand-in.js [--port N]
 //

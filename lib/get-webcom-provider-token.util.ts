@@ -2,6 +2,11 @@
 export type WebcomProvider =
   /** The account's options, checked and with every default filled in. */
   | 'options'
+  /**
+   * The `HttpService` (`@nestjs/axios`) the transport sends with: axios on the module's undici
+   * engine, or on the `axiosInstance` option. Override it to add interceptors or to stub HTTP.
+   */
+  | 'http-service'
   /** The `GatewayTransport`: one GET to the gateway, nothing of channels. */
   | 'transport'
   /** `WebcomGatewayClient`: every gateway call, encode → transport → decode. */

@@ -1,3 +1,4 @@
+import type { AxiosInstance } from 'axios';
 import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { SENDER_CHANNELS, WEBCOM_INDIVIDUAL_CODE } from './protocol/channels.js';
 import type { Credentials, Senders } from './protocol/messages.js';
@@ -39,13 +40,34 @@ export interface WebcomModuleOptions {
   individualCode?: string;
   /** Put message texts into the event stream. Default false: texts are personal data. */
   includeTextInEvents?: boolean;
+  /**
+   * `'env'`: reach the gateway through the proxy that `HTTPS_PROXY` (`HTTP_PROXY` for an http
+   * `baseUrl`) names, unless `NO_PROXY` lists its host. Default: no proxy, whatever the
+   * environment says.
+   */
+  proxy?: 'env';
+  /**
+   * Certificate authorities (PEM) trusted for the gateway and the proxy instead of Node's
+   * bundled ones: for a corporate TLS-inspecting proxy or a private gateway certificate.
+   */
+  ca?: string | Buffer | (string | Buffer)[];
+  /**
+   * An axios instance of your own for every request to the gateway, used unchanged: its
+   * adapter, agents, proxy and interceptors. `maxSockets`, `proxy` and `ca` then do not apply.
+   * Each request still asks for no redirects, the 1 MiB answer cap and `timeoutMs`.
+   * Default: axios on the module's undici engine.
+   */
+  axiosInstance?: AxiosInstance;
 }
 
 /** The options with every default filled in, as the service uses them. */
 export interface ResolvedWebcomOptions extends Required<
-  Omit<WebcomModuleOptions, 'maxSmsSegments'>
+  Omit<WebcomModuleOptions, 'maxSmsSegments' | 'proxy' | 'ca' | 'axiosInstance'>
 > {
   maxSmsSegments?: number;
+  proxy?: 'env';
+  ca?: string | Buffer | (string | Buffer)[];
+  axiosInstance?: AxiosInstance;
 }
 
 /** The real gateway's address, the default `baseUrl`. */
@@ -157,6 +179,9 @@ const baseUrlRule = (name: string, message: string, holds: (url: URL, raw: strin
 const hasSpaceOrControl = (text: string) =>
   [...text].some((char) => /\s/.test(char) || char.charCodeAt(0) < 0x20 || char === '\x7f');
 
+const isCertificate = (value: unknown) =>
+  (typeof value === 'string' && value.trim() !== '') || Buffer.isBuffer(value);
+
 const isHttp = (url: URL) => url.protocol === 'https:' || url.protocol === 'http:';
 
 /** The rules of the module's options; its property types are the public interface's. */
@@ -233,6 +258,28 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   individualCode!: string;
 
   includeTextInEvents!: boolean;
+
+  @IfGiven()
+  @OptionRule(
+    'isEnvProxy',
+    "must be 'env' (HTTPS_PROXY, HTTP_PROXY and NO_PROXY)",
+    (value) => value === 'env',
+  )
+  proxy!: 'env';
+
+  @IfGiven()
+  @OptionRule('isCertificates', 'must be PEM text, a Buffer, or an array of them', (value) =>
+    Array.isArray(value) ? value.length > 0 && value.every(isCertificate) : isCertificate(value),
+  )
+  ca!: string | Buffer | (string | Buffer)[];
+
+  @IfGiven()
+  @OptionRule(
+    'isAxiosInstance',
+    'must be an axios instance',
+    (value) => typeof (value as { request?: unknown } | null)?.request === 'function',
+  )
+  axiosInstance!: AxiosInstance;
 }
 
 /**
@@ -261,5 +308,8 @@ export function resolveOptions(options: WebcomModuleOptions, name?: string): Res
     maxSmsSegments: options.maxSmsSegments,
     individualCode: options.individualCode ?? WEBCOM_INDIVIDUAL_CODE,
     includeTextInEvents: options.includeTextInEvents ?? false,
+    proxy: options.proxy,
+    ca: options.ca,
+    axiosInstance: options.axiosInstance,
   };
 }

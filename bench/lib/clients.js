@@ -17,10 +17,15 @@ const MAX_SOCKETS = 64;
  *
  * @param {import('@nestjs/common').LogLevel[]} [logLevels]
  */
-export async function createOurs(baseUrl, options = {}, logLevels = ['warn', 'error', 'fatal']) {
+export async function createOurs(
+  baseUrl,
+  options = {},
+  logLevels = ['warn', 'error', 'fatal'],
+  { distIndex = DIST_INDEX, name = 'ours' } = {},
+) {
   const { NestFactory } = await import('@nestjs/core');
   const { Module } = await import('@nestjs/common');
-  const { WebcomModule, WebcomService } = await import(DIST_INDEX);
+  const { WebcomModule, WebcomService } = await import(distIndex);
   class BenchModule {}
   Module({
     imports: [
@@ -38,7 +43,7 @@ export async function createOurs(baseUrl, options = {}, logLevels = ['warn', 'er
   });
   const service = app.get(WebcomService);
   return {
-    name: 'ours',
+    name,
     service,
     send: async (to) => (await service.sendSms({ to, text: TEXT })).messages,
     close: () => app.close(),

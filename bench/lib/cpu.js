@@ -80,8 +80,10 @@ export async function loadServiceStubPath(distDir = DEFAULT_DIST) {
     baseUrl: 'http://127.0.0.1:1',
     senders: { sms: SENDER },
   });
-  // The transport is a private field in TypeScript only; the stub keeps its contract.
-  service.transport.get = async () => ({ status: 200, body: ONE_ANSWER });
+  // The transport is private in TypeScript only; the stub keeps its contract. Builds before the
+  // per-account providers held it on the service itself.
+  const transport = service.account?.gateway.transport ?? service.transport;
+  transport.get = async () => ({ status: 200, body: ONE_ANSWER });
   return async () => (await service.sendSms({ to: ONE_RECIPIENT, text: TEXT })).messages.length;
 }
 
@@ -150,13 +152,23 @@ export async function measureCpu({ iterations, runs }) {
   return rows;
 }
 
+/**
+ * The stubbed service path in fresh processes, one per variant: a variant's `setup` module is
+ * imported before the service is built, so what it installs process-wide (an OpenTelemetry
+ * SDK, say) is measured against a process without it. Issue 14 adds its variant here, e.g.
+ * `{ name: 'OpenTelemetry NodeSDK started', setup: 'bench/setup/otel.js' }`.
+ */
+export const SERVICE_VARIANTS = [{ name: 'no instrumentation', setup: undefined }];
+
 // Run alone:
 //   node bench/lib/cpu.js [--path ours|hand|stub] [--seconds N] [--dist DIR]   a loop, for --cpu-prof
 //   node bench/lib/cpu.js --json [--dist DIR] [--iterations N] [--runs N]       µs/call as JSON
+//   --setup FILE   a module imported first (see SERVICE_VARIANTS)
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { parseArgs } = await import('./common.js');
   const args = parseArgs();
   const distDir = args.dist ? path.resolve(String(args.dist)) : DEFAULT_DIST;
+  if (args.setup) await import(pathToFileURL(path.resolve(ROOT_DIR, String(args.setup))).href);
   if (args.json) {
     const opts = { iterations: Number(args.iterations ?? 20_000), runs: Number(args.runs ?? 3) };
     const ours = await timePerCall((await loadPaths(distDir)).ours, opts);

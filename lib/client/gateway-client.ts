@@ -115,9 +115,10 @@ export class WebcomGatewayClient {
     });
   }
 
+  /** Refuses further calls at once; calls on the wire finish within their deadline. */
   close(): void {
     this.telemetry.close();
-    this.transport.close();
+    void this.transport.close();
   }
 
   /** Encodes the message and spreads its recipients over requests short enough to send. */

@@ -1,9 +1,10 @@
+import { HttpService } from '@nestjs/axios';
 import { Logger, type Provider } from '@nestjs/common';
 import { SecretRedactor } from '../errors/redaction.js';
 import { getWebcomProviderToken, type WebcomProvider } from '../get-webcom-provider-token.util.js';
 import type { GatewayTransport } from '../transport/gateway-transport.js';
 import { recordRetry, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
-import { HttpTransport } from '../transport/http-transport.js';
+import { createGatewayHttpService, HttpTransport } from '../transport/http-transport.js';
 import {
   resolveOptions,
   type ResolvedWebcomOptions,
@@ -34,13 +35,27 @@ export class WebcomAccount {
   ) {}
 }
 
+/**
+ * The `HttpService` of an account: the application's `axiosInstance` as it is, or axios on an
+ * undici engine of the account's own (`maxSockets`, `proxy`, `ca`, `timeoutMs`).
+ */
+export function createAccountHttpService(options: ResolvedWebcomOptions): HttpService {
+  return options.axiosInstance
+    ? new HttpService(options.axiosInstance)
+    : createGatewayHttpService(options);
+}
+
 /** The network transport of an account: HTTP with its timeouts, retries and socket bound. */
-export function createHttpTransport(options: ResolvedWebcomOptions, name?: string): HttpTransport {
+export function createHttpTransport(
+  options: ResolvedWebcomOptions,
+  http: HttpService,
+  name?: string,
+): HttpTransport {
   return new HttpTransport(
+    http,
     {
       timeoutMs: options.timeoutMs,
       retries: options.retries,
-      maxSockets: options.maxSockets,
       loggableParams: LOGGABLE_PARAMS,
       onRetry: recordRetry,
     },
@@ -56,9 +71,10 @@ export function createHttpTransport(options: ResolvedWebcomOptions, name?: strin
 export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
   const resolved = resolveOptions(options, name);
   const events = new WebcomEventStream();
+  const transport = createHttpTransport(resolved, createAccountHttpService(resolved), name);
   const gateway = new WebcomGatewayClient(
     resolved,
-    createHttpTransport(resolved, name),
+    transport,
     events,
     new WebcomTelemetry(name, resolved.baseUrl),
   );
@@ -89,12 +105,18 @@ export function webcomAccountProviders(
       useFactory: (options: WebcomModuleOptions) => resolveOptions(options, name),
       inject: [rawOptionsToken],
     },
+    {
+      provide: token('http-service'),
+      useFactory: (options: ResolvedWebcomOptions) => createAccountHttpService(options),
+      inject: [token('options')],
+    },
     transport
       ? { provide: token('transport'), ...transport }
       : {
           provide: token('transport'),
-          useFactory: (options: ResolvedWebcomOptions) => createHttpTransport(options, name),
-          inject: [token('options')],
+          useFactory: (options: ResolvedWebcomOptions, http: HttpService) =>
+            createHttpTransport(options, http, name),
+          inject: [token('options'), token('http-service')],
         },
     { provide: token('events'), useFactory: () => new WebcomEventStream() },
     {

@@ -1,5 +1,11 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import {
+  getMetadataStorage,
+  validateSync,
+  ValidationTypes,
+  type ValidationArguments,
+  type ValidationError,
+} from 'class-validator';
 import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
 
 function flatten(errors: ValidationError[], prefix: string, into: WebcomFieldError[]) {
@@ -16,6 +22,123 @@ export function toFieldErrors(errors: ValidationError[]): WebcomFieldError[] {
   return flatten(errors, '', []);
 }
 
+/** One property's checks, as class-validator runs them, compiled once per DTO class. */
+interface PropertyChecks {
+  name: string;
+  /** `@IsOptional()` and `@ValidateIf()`: the other checks run only when all hold. */
+  conditions: ((object: object, value: unknown) => boolean)[];
+  rules: {
+    validate: (value: unknown, args: ValidationArguments) => unknown;
+    constraints: unknown[];
+    validateIf?: (object: object, value: unknown) => boolean;
+  }[];
+  nested: boolean;
+}
+
+/** `undefined`: not compiled yet; `null`: the class uses something only class-validator does. */
+const compiled = new WeakMap<object, PropertyChecks[] | null>();
+
+/**
+ * A DTO class's checks read off class-validator's metadata once. Classes with groups, `each`,
+ * asynchronous or promise checks are left to class-validator alone (`null`).
+ */
+function compile(dtoClass: object): PropertyChecks[] | null {
+  const known = compiled.get(dtoClass);
+  if (known !== undefined) return known;
+  const storage = getMetadataStorage();
+  const metadatas = storage.getTargetValidationMetadatas(
+    dtoClass as new () => object,
+    undefined as unknown as string,
+    false,
+    false,
+  );
+  let checks: PropertyChecks[] | null = metadatas.length ? [] : null;
+  const byName = new Map<string, PropertyChecks>();
+  for (const metadata of metadatas) {
+    if (!checks) break;
+    if (
+      metadata.groups?.length ||
+      metadata.each ||
+      metadata.type === ValidationTypes.PROMISE_VALIDATION
+    ) {
+      checks = null;
+      break;
+    }
+    let property = byName.get(metadata.propertyName);
+    if (!property) {
+      property = { name: metadata.propertyName, conditions: [], rules: [], nested: false };
+      byName.set(metadata.propertyName, property);
+      checks.push(property);
+    }
+    if (metadata.type === ValidationTypes.CONDITIONAL_VALIDATION) {
+      property.conditions.push(metadata.constraints[0] as PropertyChecks['conditions'][number]);
+    } else if (metadata.type === ValidationTypes.NESTED_VALIDATION) {
+      property.nested = true;
+    } else if (
+      metadata.type === ValidationTypes.CUSTOM_VALIDATION ||
+      metadata.type === ValidationTypes.IS_DEFINED
+    ) {
+      for (const constraint of storage.getTargetValidatorConstraints(metadata.constraintCls)) {
+        if (constraint.async) {
+          checks = null;
+          break;
+        }
+        const instance = constraint.instance;
+        property.rules.push({
+          validate: (value, args) => instance.validate(value, args),
+          constraints: metadata.constraints,
+          validateIf: (metadata as { validateIf?: PropertyChecks['rules'][number]['validateIf'] })
+            .validateIf,
+        });
+      }
+    } else if (metadata.type !== ValidationTypes.WHITELIST) {
+      checks = null;
+    }
+  }
+  compiled.set(dtoClass, checks);
+  return checks;
+}
+
+/**
+ * True when class-validator, with the options `validateDto` uses, would find nothing wrong:
+ * the same checks on the same values, skipping the error objects. `false` means "ask
+ * class-validator", which then names what is wrong.
+ */
+function passes(instance: object): boolean {
+  const checks = compile(instance.constructor);
+  if (!checks) return false;
+  const object = instance as Record<string, unknown>;
+  // forbidNonWhitelisted: a property without a check is an error.
+  for (const key in object) {
+    if (Object.prototype.hasOwnProperty.call(object, key) && !checks.some((c) => c.name === key)) {
+      return false;
+    }
+  }
+  for (const property of checks) {
+    const value = object[property.name];
+    let applies = true;
+    for (const condition of property.conditions) applies = condition(object, value) && applies;
+    if (!applies) continue;
+    for (const rule of property.rules) {
+      if (rule.validateIf && !rule.validateIf(object, value)) continue;
+      const args: ValidationArguments = {
+        targetName: instance.constructor.name,
+        property: property.name,
+        object,
+        value,
+        constraints: rule.constraints,
+      };
+      if (rule.validate(value, args) !== true) return false;
+    }
+    if (property.nested && value !== undefined) {
+      // A nested DTO is checked the same way; arrays, sets and maps are left to class-validator.
+      if (typeof value !== 'object' || value === null || value instanceof Array) return false;
+      if (value instanceof Set || value instanceof Map || !passes(value)) return false;
+    }
+  }
+  return true;
+}
+
 /**
  * The argument as an instance of `dtoClass`, transformed and checked; a plain object is fine.
  * Unknown properties are refused, so a misspelt field is an error rather than silently dropped.
@@ -25,6 +148,8 @@ export function validateDto<T extends object>(dtoClass: ClassConstructor<T>, val
     throw new WebcomValidationError([{ field: '(argument)', messages: ['must be an object'] }]);
   }
   const instance = plainToInstance(dtoClass, value);
+  // Valid input, the common case, is proved valid without class-validator's error objects.
+  if (passes(instance)) return instance;
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,

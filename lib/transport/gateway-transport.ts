@@ -22,8 +22,11 @@ export interface GatewayResponse {
 export interface GatewayTransport {
   /** GETs `url`, repeating a failed try only as `kind` allows; resolves with a 2xx answer. */
   get(url: string, kind: CallKind): Promise<GatewayResponse>;
-  /** Releases the sockets; called once, at shutdown. */
-  close(): void;
+  /**
+   * Refuses further calls and releases the sockets, at shutdown; a promise, if returned,
+   * settles once calls already on the wire have finished.
+   */
+  close(): void | Promise<void>;
 }
 
 const MAX_ERROR_BODY_CHARS = 500;

@@ -12,13 +12,17 @@ export interface TrackedTransport {
   request(options: RequestOptions, callback?: (res: http.IncomingMessage) => void): ClientRequest;
   /** True once a socket was ready to carry the request (TCP connected, TLS done). */
   readonly connected: boolean;
+  /** True once axios called `request`: only its http adapter does; others leave nothing known. */
+  readonly used: boolean;
 }
 
 export function trackedTransport(secure: boolean): TrackedTransport {
   const module = secure ? https : http;
   const tracker = {
     connected: false,
+    used: false,
     request(options: RequestOptions, callback?: (res: http.IncomingMessage) => void) {
+      tracker.used = true;
       const request = module.request(options, callback);
       request.once('socket', (socket: Socket) => {
         // A socket that is not connecting is established (a reused keep-alive one); a new one

@@ -14,7 +14,7 @@ export class AccountController {
     return this.webcom.getBalance();
   }
 
-  /** Opens a new gateway account (PROTOCOL.md §4); the gateway's answer is passed on as is. */
+  /** Opens a new gateway account (docs/protocol.md §4); the gateway's answer is passed on as is. */
   @Post('registrations')
   @ApiSend('Open a new gateway account', RegisterDto, REQUEST_EXAMPLES.registrations)
   register(@Body() dto: RegisterDto): Promise<RegistrationResult> {

@@ -187,7 +187,7 @@ describe('decodeStatus', () => {
     ['not_deliver', true],
     ['expired', true],
     ['partly_deliver', true],
-  ] as const)('state %s is final: %s (PROTOCOL.md §3)', (state, final) => {
+  ] as const)('state %s is final: %s (docs/protocol.md §3)', (state, final) => {
     const body = JSON.stringify({ state, time: '2026-11-27 10:00:00' });
     expect(decodeStatus('112346', body)).toEqual({
       id: '112346',

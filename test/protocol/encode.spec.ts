@@ -193,8 +193,9 @@ describe("the vendor's example URLs (spec §1.2–§1.11) with decisions D1–D9
       operation: 'Cascade §1.5',
       example:
         'https://my3.webcom.mobi/sendsms.php?user=ваш_логин_в_нашей_системе&pwd=пароль&sadr=от_кого_придет_СМС&dadr=номер_телефона_получателя_смс&text=текст_смс&type_send_1=viber&sender_viber=от_кого_придет_сообщение&text_viber=текст_Viber_сообщения&button_viber=текст_кнопки_Viber_сообщения&action_viber=ссылка_для_кнопки_Viber_сообщения&image_viber=http://адрес_картинки_для_Viber_сообщения',
-      // The §1.5 table (and PROTOCOL.md §2) name the fallback channel in type_send_2; the example
-      // leaves it out, and without it nothing says the SMS is the fallback.
+      // The vendor's §1.5 table (docs/protocol.md §2, cascade) names the fallback channel in
+      // type_send_2; the example leaves it out, and without it nothing says the SMS is the
+      // fallback.
       add: ['type_send_2'],
       expected: [
         'user',
@@ -433,7 +434,7 @@ describe("the vendor's example URLs (spec §1.2–§1.11) with decisions D1–D9
   });
 });
 
-describe('authentication (PROTOCOL.md §1)', () => {
+describe('authentication (docs/protocol.md §1)', () => {
   it('login and password: user and pwd', () => {
     expect(credentialParams({ user: 'ivan', password: 'p&w=d' })).toEqual([
       ['user', 'ivan'],
@@ -761,7 +762,7 @@ describe('encodeSend', () => {
   });
 });
 
-describe('encodeRegistration (PROTOCOL.md §4, D5)', () => {
+describe('encodeRegistration (docs/protocol.md §4, D5)', () => {
   const common = {
     login: 'newuser',
     password: 'pa&ss',

@@ -14,7 +14,7 @@ export type Answer = (request: RecordedRequest) => {
   headers?: Record<string, string>;
 };
 
-/** Answers a send with one message per `dadr` recipient, as PROTOCOL.md §3 shows. */
+/** Answers a send with one message per `dadr` recipient, as docs/protocol.md §3 shows. */
 export const successAnswer: Answer = ({ params }) => {
   if (params.get('balance') === '1') return { body: '{"balance":"143777.36"}' };
   if (params.has('msgid'))

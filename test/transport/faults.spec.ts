@@ -8,6 +8,8 @@ import {
   WebcomTransportError,
   type WebcomModuleOptions,
 } from '../../lib/index.js';
+import { SecretRedactor } from '../../lib/errors/redaction.js';
+import { createGatewayHttpService, HttpTransport } from '../../lib/transport/http-transport.js';
 import { expectNoSecret, renderings } from '../support/secret-renderings.js';
 
 /**
@@ -274,24 +276,39 @@ describe('fault injection', () => {
   );
 
   it('a send still waiting for a socket at its deadline never left: not possibly delivered', async () => {
-    const client = create(fake.baseUrl, { maxSockets: 1, retries: 0, timeoutMs: 300 });
-    fake.fail({ kind: 'delay', ms: 1000 });
-    // Started in the same tick: the read takes the only socket, the send queues behind it, and
-    // both deadlines fall due together, so the socket is never free for the send in between.
-    const holder = client.getBalance().catch((e: unknown) => e);
+    // Two transports on one engine with one connection: the read holds it (its deadline is far
+    // off), the send queues behind it until its own deadline, whatever the machine's speed.
+    const http = createGatewayHttpService({ maxSockets: 1 });
+    const transport = (timeoutMs: number) =>
+      new HttpTransport(
+        http,
+        { timeoutMs, retries: 0, loggableParams: new Set() },
+        new SecretRedactor([PASSWORD]),
+        new Logger('test'),
+      );
+    const holder = transport(2_000);
+    // The application's instance here is the engine's own: the account finds the engine in it.
+    const client = create(fake.baseUrl, {
+      axiosInstance: http.axiosRef,
+      retries: 0,
+      timeoutMs: 300,
+    });
+    fake.fail({ kind: 'delay', ms: 600 });
+    const held = holder.get(`${fake.baseUrl}/sendsms.php?balance=1`, 'read');
     const error = await client
       .sendSms({ to: '79991234567', text: 'queued' })
       .catch((e: unknown) => e);
-    expect(fake.requests.map((r) => r.operation)).toEqual(['balance']);
     expect(error).toMatchObject({
       name: 'WebcomTransportError',
       code: 'ETIMEDOUT',
       possiblyDelivered: false,
     });
+    await held;
+    await holder.close();
+    expect(fake.requests.map((r) => r.operation)).toEqual(['balance']);
     measured.push(
       'deadline while queued for a socket | send | WebcomTransportError ETIMEDOUT | requests 0 | possiblyDelivered false',
     );
-    await holder;
     client.onApplicationShutdown();
   });
 
