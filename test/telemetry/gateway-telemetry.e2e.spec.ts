@@ -139,6 +139,21 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
     expect(http.parents).toEqual(spans.map((span) => span.spanContext().spanId));
   });
 
+  it('reports a registration the page refuses as ERROR with its status, though register resolves', async () => {
+    gateway.answer = () => ({ status: 400, body: '<p>login: already taken</p>' });
+    await expect(webcom.register(NEWCOMER)).resolves.toMatchObject({
+      accepted: false,
+      status: 400,
+    });
+    const span = spanNamed('register');
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes).toMatchObject({
+      'http.response.status_code': 400,
+      'error.type': '400',
+      'webcom.possibly_delivered': false,
+    });
+  });
+
   it('shows each request of a split send as a child span, the HTTP request inside it', async () => {
     webcom.onApplicationShutdown();
     webcom = new WebcomService({
