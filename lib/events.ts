@@ -48,8 +48,10 @@ export interface WebcomStatusEvent {
   state: DeliveryState;
   /** The state seen before, if any was seen. */
   previous?: DeliveryState;
-  /** True when `state` can no longer change. */
+  /** The vendor's final: the state can no longer change. */
   final: boolean;
+  /** `deliver` or a final state: the outcome is known (`MessageStatus.settled`). */
+  settled: boolean;
 }
 
 /** What `WebcomService.events$` emits: free of secrets and, by default, of message text. */

@@ -15,7 +15,11 @@ export type { Button, ChannelContent, Credentials, Senders } from './protocol/me
 export { toInternationalDigits } from './protocol/phone.js';
 export { tokenHash } from './protocol/encode.js';
 export type * from './protocol/results.js';
-export { WebcomTrackingTimeoutError, type TrackOptions } from './tracking/delivery-tracking.js';
+export {
+  WebcomTrackingTimeoutError,
+  type TrackOptions,
+  type TrackUntil,
+} from './tracking/delivery-tracking.js';
 export { getWebcomToken } from './get-webcom-token.util.js';
 export { getWebcomProviderToken, type WebcomProvider } from './get-webcom-provider-token.util.js';
 export { InjectWebcom } from './inject-webcom.decorator.js';

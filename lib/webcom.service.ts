@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { CHANNEL_REGISTRY, sendKindEntry, type DtoOf, type SendKind } from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
@@ -26,7 +26,7 @@ import type { WebcomModuleOptions } from './webcom-options.js';
  * reported on `events$`. The work is done by the account's units (`WebcomModule` provides each
  * under `getWebcomProviderToken`); this class is their facade.
  */
-export class WebcomService implements OnApplicationShutdown {
+export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly account: WebcomAccount;
 
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
@@ -112,12 +112,18 @@ export class WebcomService implements OnApplicationShutdown {
     return this.account.tracker.getStatuses(ids);
   }
 
-  /** Polls with backoff until the message's status is final; rejects on `timeoutMs`. */
+  /**
+   * Polls with backoff until the message is settled (`until: 'read'`: final); rejects on
+   * `timeoutMs`, and with `ESHUTDOWN` when the module shuts down first.
+   */
   waitForFinalStatus(id: string, options?: TrackOptions): Promise<MessageStatus> {
     return this.account.tracker.waitForFinalStatus(id, options);
   }
 
-  /** Each change of each message's status, completing when all are final; one id or an array. */
+  /**
+   * Each change of each message's status (one id or an array), completing when all are settled
+   * (`until: 'read'`: final); errors with `ESHUTDOWN` when the module shuts down first.
+   */
   trackDelivery(
     ids: string | readonly string[],
     options?: TrackOptions,
@@ -136,6 +142,16 @@ export class WebcomService implements OnApplicationShutdown {
    */
   register(dto: RegisterDto): Promise<RegistrationResult> {
     return this.account.registration.register(dto);
+  }
+
+  /**
+   * Nest's first shutdown hook: from here on the account refuses every new call (a
+   * `WebcomTransportError` of code `ESHUTDOWN`, never sent), and every pending
+   * `waitForFinalStatus` or `trackDelivery` ends now with that error. Calls already under way go
+   * on until `onApplicationShutdown`.
+   */
+  onModuleDestroy(): void {
+    this.account.gateway.shutdown.close();
   }
 
   /**

@@ -43,23 +43,57 @@ describe('WebcomService through the public API, against the emulator: tracking, 
   });
 
   describe('tracking', () => {
-    it('waitForFinalStatus polls until the message is read, and stops', async () => {
+    const polls = (id: string) =>
+      fake.requests.filter((r) => r.operation === 'status' && r.query.msgid === id).length;
+
+    it('an OTP SMS: waitForFinalStatus resolves once it is delivered (settled), and stops', async () => {
+      const { messages } = await webcom.sendSms({ to: '79991234567', text: 'code 4821' });
+      const id = messages[0].id;
+      const status = await webcom.waitForFinalStatus(id, { intervalMs: 10, timeoutMs: 5000 });
+      expect(status).toMatchObject({ id, state: 'deliver', settled: true, final: false });
+      const seen = polls(id);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(polls(id)).toBe(seen);
+    });
+
+    it('an OTP SMS: trackDelivery completes once every message is settled', async () => {
+      const { messages } = await webcom.sendSms({
+        to: ['79991234567', '79991234999'],
+        text: 'code 4821',
+      });
+      const seen = await firstValueFrom(
+        webcom
+          .trackDelivery(
+            messages.map((m) => m.id),
+            { intervalMs: 10, timeoutMs: 5000 },
+          )
+          .pipe(toArray()),
+      );
+      expect(seen.filter((s) => s.settled).map((s) => [s.id, s.state])).toEqual(
+        expect.arrayContaining([
+          [messages[0].id, 'deliver'],
+          [messages[1].id, 'expired'],
+        ]),
+      );
+      expect(seen.at(-1)).toMatchObject({ settled: true });
+    });
+
+    it("with until 'read', waitForFinalStatus polls past deliver until the message is read, and stops", async () => {
       const { messages } = await webcom.sendViber({ to: '79991234567', text: 'track me' });
       const id = messages[0].id;
       const final = await webcom.waitForFinalStatus(id, {
+        until: 'read',
         intervalMs: 10,
         maxIntervalMs: 20,
         timeoutMs: 5000,
       });
-      expect(final).toMatchObject({ id, state: 'read', final: true });
-      const polls = () =>
-        fake.requests.filter((r) => r.operation === 'status' && r.query.msgid === id).length;
-      const seen = polls();
+      expect(final).toMatchObject({ id, state: 'read', final: true, settled: true });
+      const seen = polls(id);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(polls()).toBe(seen);
+      expect(polls(id)).toBe(seen);
     });
 
-    it('trackDelivery emits each change of each message and completes when all are final', async () => {
+    it("with until 'read', trackDelivery emits each change of each message and completes when all are final", async () => {
       const { messages } = await webcom.sendViber({
         to: ['79991234567', '79991234000'],
         text: 'two',
@@ -67,7 +101,7 @@ describe('WebcomService through the public API, against the emulator: tracking, 
       const ids = messages.map((m) => m.id);
       const seen = await firstValueFrom(
         webcom
-          .trackDelivery(ids, { intervalMs: 10, maxIntervalMs: 20, timeoutMs: 5000 })
+          .trackDelivery(ids, { until: 'read', intervalMs: 10, maxIntervalMs: 20, timeoutMs: 5000 })
           .pipe(toArray()),
       );
       const statesOf = (id: string) => seen.filter((s) => s.id === id).map((s) => s.state);
@@ -105,7 +139,7 @@ describe('WebcomService through the public API, against the emulator: tracking, 
       const { messages } = await webcom.sendSms({ to: '79991234567', text: 'stuck' });
       fake.setStatus(messages[0].id, 'deliver');
       const error = await webcom
-        .waitForFinalStatus(messages[0].id, { intervalMs: 10, timeoutMs: 80 })
+        .waitForFinalStatus(messages[0].id, { until: 'read', intervalMs: 10, timeoutMs: 80 })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WebcomTrackingTimeoutError);
       expect((error as WebcomTrackingTimeoutError).lastStatus).toMatchObject({ state: 'deliver' });
@@ -173,8 +207,18 @@ describe('WebcomService through the public API, against the emulator: tracking, 
         messages: messages.map(({ id, price }) => ({ id, price })),
         balance: expect.any(Number),
       });
-      expect(events[1]).toMatchObject({ id: messages[0].id, state: 'deliver', final: false });
-      expect(events[2]).toMatchObject({ state: 'read', previous: 'deliver', final: true });
+      expect(events[1]).toMatchObject({
+        id: messages[0].id,
+        state: 'deliver',
+        final: false,
+        settled: true,
+      });
+      expect(events[2]).toMatchObject({
+        state: 'read',
+        previous: 'deliver',
+        final: true,
+        settled: true,
+      });
       expect(events[3]).toMatchObject({
         operation: 'send',
         error: 'WebcomValidationError',

@@ -222,6 +222,7 @@ describe('WebcomService on the wire', () => {
       id: '112346',
       state: 'read',
       final: true,
+      settled: true,
       time: '2026-11-27 12:00',
       code: '4821',
     });

@@ -12,7 +12,7 @@ import type { WebcomGatewayClient } from './gateway-client.js';
 import type { MessageStateMemory } from './message-states.js';
 
 /**
- * Status reads of an account: one read, many, or polling until final. Every read goes through
+ * Status reads of an account: one read, many, or polling until settled (or final). Every read goes through
  * `getStatus`, so each one is checked, reported on failure and noted in the state memory.
  */
 export class WebcomDeliveryTracker {
@@ -37,11 +37,15 @@ export class WebcomDeliveryTracker {
     return getStatuses(this.read, this.messageIds(ids), this.concurrency);
   }
 
+  /** Ends with `ESHUTDOWN` as soon as the gateway client closes. */
   waitForFinalStatus(id: string, options?: TrackOptions): Promise<MessageStatus> {
-    return waitForFinalStatus(this.read, id, options);
+    return waitForFinalStatus(this.read, id, options, this.gateway.shutdown);
   }
 
-  /** One id or an array of ids; anything else errors the stream with a WebcomValidationError. */
+  /**
+   * One id or an array of ids; anything else errors the stream with a WebcomValidationError.
+   * Errors with `ESHUTDOWN` as soon as the gateway client closes.
+   */
   trackDelivery(
     ids: string | readonly string[],
     options?: TrackOptions,
@@ -52,7 +56,12 @@ export class WebcomDeliveryTracker {
     } catch (error) {
       return throwError(() => error);
     }
-    return trackDelivery(this.read, checked, { concurrency: this.concurrency, ...options });
+    return trackDelivery(
+      this.read,
+      checked,
+      { concurrency: this.concurrency, ...options },
+      this.gateway.shutdown,
+    );
   }
 
   /** The ids checked; refused ones reported as a failed status call (each read reports its own). */

@@ -24,6 +24,7 @@ import {
 } from '../transport/gateway-transport.js';
 import type { TelemetryScope, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
+import { ShutdownSignal } from '../util/shutdown-signal.js';
 import type { ResolvedWebcomOptions } from '../webcom-options.js';
 import type { WebcomEventStream } from './event-stream.js';
 
@@ -41,6 +42,12 @@ export function credentialSecrets(options: ResolvedWebcomOptions): string[] {
  * through emits `sent`, each that failed emits `failed` with its recipients.
  */
 export class WebcomGatewayClient {
+  /**
+   * Closed by the service's first shutdown hook (and by `close()`): a call begun after it is
+   * refused before anything goes out, while the requests of a call already under way go on; the
+   * account's waits for a status listen to it to end at once.
+   */
+  readonly shutdown = new ShutdownSignal();
   private readonly redactor: SecretRedactor;
   private readonly sendUrl: string;
   private readonly registrationUrl: string;
@@ -64,6 +71,7 @@ export class WebcomGatewayClient {
    * recipients here; any other failure is left to the caller's `WebcomEventStream.reporting`.
    */
   async send(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
+    this.shutdown.throwIfClosed();
     // Unless texts may be in events, a refusal echoing them is scrubbed while the send runs, so
     // that no error, `failed` event or log line of its requests carries them.
     if (this.options.includeTextInEvents) return this.sendUnmasked(channel, message);
@@ -86,8 +94,10 @@ export class WebcomGatewayClient {
     });
   }
 
-  status(id: string): Promise<MessageStatus> {
-    return this.telemetry.operation({ operation: 'status' }, async (call) => {
+  async status(id: string): Promise<MessageStatus> {
+    // A call refused at shutdown never reaches the gateway: no span, as for invalid input.
+    this.shutdown.throwIfClosed();
+    return await this.telemetry.operation({ operation: 'status' }, async (call) => {
       const response = await this.read(encodeStatus(id), call);
       const status = decodeStatus(id, response.body);
       if (!status) throw this.refusal(response);
@@ -95,8 +105,9 @@ export class WebcomGatewayClient {
     });
   }
 
-  balance(): Promise<Balance> {
-    return this.telemetry.operation({ operation: 'balance' }, async (call) => {
+  async balance(): Promise<Balance> {
+    this.shutdown.throwIfClosed();
+    return await this.telemetry.operation({ operation: 'balance' }, async (call) => {
       const response = await this.read(encodeBalance(), call);
       const balance = decodeBalance(response.body);
       if (!balance) throw this.refusal(response);
@@ -106,17 +117,22 @@ export class WebcomGatewayClient {
   }
 
   /** The registration page's answer as it came (docs/protocol.md §4); sent at most once. */
-  register(registration: Registration): Promise<GatewayResponse> {
+  async register(registration: Registration): Promise<GatewayResponse> {
+    this.shutdown.throwIfClosed();
     const query = encodeQuery(encodeRegistration(registration, this.options.individualCode));
-    return this.telemetry.operation({ operation: 'register' }, async (call) => {
+    return await this.telemetry.operation({ operation: 'register' }, async (call) => {
       const response = await this.transport.get(`${this.registrationUrl}?${query}`, 'send');
       call.answered(response.status);
       return response;
     });
   }
 
-  /** Refuses further calls at once; calls on the wire finish within their deadline. */
+  /**
+   * Refuses every later call and ends pending waits at once; the transport refuses further
+   * requests, and those on the wire finish within their deadline.
+   */
   close(): void {
+    this.shutdown.close();
     this.telemetry.close();
     void this.transport.close();
   }

@@ -29,6 +29,7 @@ export class MessageStateMemory {
       state: status.state,
       ...(previous ? { previous } : {}),
       final: status.final,
+      settled: status.settled,
     });
   }
 }

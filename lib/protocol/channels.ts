@@ -128,4 +128,7 @@ export const FINAL_STATES: ReadonlySet<string> = new Set([
   'partly_deliver',
 ]);
 
+/** `deliver` or a final state: the outcome is known, though a messenger may still report `read`. */
+export const SETTLED_STATES: ReadonlySet<string> = new Set(['deliver', ...FINAL_STATES]);
+
 export const DELIVERY_STATES: ReadonlySet<string> = new Set(['send', 'deliver', ...FINAL_STATES]);

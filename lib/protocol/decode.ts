@@ -1,5 +1,5 @@
 import { WebcomAmbiguousSendError } from '../errors/webcom-errors.js';
-import { DELIVERY_STATES, FINAL_STATES } from './channels.js';
+import { DELIVERY_STATES, FINAL_STATES, SETTLED_STATES } from './channels.js';
 import type { Balance, DeliveryState, MessageStatus, SendResult, SentMessage } from './results.js';
 
 /*
@@ -141,7 +141,12 @@ export function decodeStatus(id: string, body: string): MessageStatus | undefine
   // The older plain-text answer is the bare state word.
   const state = json === undefined ? toState(body.trim()) : toState(record?.state);
   if (state === undefined) return undefined;
-  const status: MessageStatus = { id, state, final: FINAL_STATES.has(state) };
+  const status: MessageStatus = {
+    id,
+    state,
+    final: FINAL_STATES.has(state),
+    settled: SETTLED_STATES.has(state),
+  };
   if (typeof record?.time === 'string' && record.time !== '') status.time = record.time;
   const code = record?.text_sms;
   if ((typeof code === 'string' && code !== '') || typeof code === 'number') {

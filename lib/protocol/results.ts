@@ -39,8 +39,16 @@ export interface MessageStatus {
   id: string;
   /** Its delivery state. */
   state: DeliveryState;
-  /** True when the state can no longer change. */
+  /**
+   * The vendor's final: `read`, `not_deliver`, `expired` or `partly_deliver`, after which the state
+   * never changes (docs/protocol.md §3).
+   */
   final: boolean;
+  /**
+   * `deliver` or a final state: the outcome is known. An SMS, a voice call or a flashcall never
+   * goes past `deliver`, so this is where waiting for one ends (docs/protocol.md §5, D11).
+   */
+  settled: boolean;
   /** When the state was reached, as the gateway wrote it (Moscow time); absent while `send`. */
   time?: string;
   /** The activation code a flashcall carried. */

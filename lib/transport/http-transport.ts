@@ -8,6 +8,7 @@ import axios, {
 } from 'axios';
 import { SecretRedactor } from '../errors/redaction.js';
 import { WebcomTransportError } from '../errors/webcom-errors.js';
+import { SHUTDOWN_CODE as SHUTDOWN, shutdownError } from '../util/shutdown-signal.js';
 import { backoffDelay, MAX_RETRY_AFTER_MS, parseRetryAfter } from './backoff.js';
 import {
   gatewayRefusal,
@@ -49,8 +50,6 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Failures that happen before any byte can have reached the server. */
 const CONNECT_SYSCALLS = new Set(['connect', 'getaddrinfo']);
-
-const SHUTDOWN = 'ESHUTDOWN';
 
 const keepText = (data: unknown) => data;
 const anyStatus = () => true;
@@ -137,8 +136,6 @@ class RetryableStatus extends Error {
     super(`HTTP ${response.status}`);
   }
 }
-
-const shutdownError = (reason: string) => new WebcomTransportError(SHUTDOWN, false, reason);
 
 /**
  * GET requests to the gateway over an `@nestjs/axios` `HttpService`: a deadline per request

@@ -181,25 +181,29 @@ describe('decodeBalance', () => {
 
 describe('decodeStatus', () => {
   it.each([
-    ['send', false],
-    ['deliver', false],
-    ['read', true],
-    ['not_deliver', true],
-    ['expired', true],
-    ['partly_deliver', true],
-  ] as const)('state %s is final: %s (docs/protocol.md §3)', (state, final) => {
-    const body = JSON.stringify({ state, time: '2026-11-27 10:00:00' });
-    expect(decodeStatus('112346', body)).toEqual({
-      id: '112346',
-      state,
-      final,
-      time: '2026-11-27 10:00:00',
-    });
-  });
+    ['send', false, false],
+    ['deliver', false, true],
+    ['read', true, true],
+    ['not_deliver', true, true],
+    ['expired', true, true],
+    ['partly_deliver', true, true],
+  ] as const)(
+    'state %s is final: %s, settled: %s (docs/protocol.md §3, D11)',
+    (state, final, settled) => {
+      const body = JSON.stringify({ state, time: '2026-11-27 10:00:00' });
+      expect(decodeStatus('112346', body)).toEqual({
+        id: '112346',
+        state,
+        final,
+        settled,
+        time: '2026-11-27 10:00:00',
+      });
+    },
+  );
 
   it('an empty time (state send) is left out', () => {
     const status = decodeStatus('112346', '{"state":"send","time":""}');
-    expect(status).toEqual({ id: '112346', state: 'send', final: false });
+    expect(status).toEqual({ id: '112346', state: 'send', final: false, settled: false });
     expect(status).not.toHaveProperty('time');
     expect(status).not.toHaveProperty('code');
   });
@@ -211,6 +215,7 @@ describe('decodeStatus', () => {
       id: '77',
       state: 'deliver',
       final: false,
+      settled: true,
       time: '2026-11-27 10:00:00',
       code: '4821',
     });
@@ -229,12 +234,12 @@ describe('decodeStatus', () => {
   });
 
   it.each([
-    ['deliver', false],
-    ['read\n', true],
-    ['  not_deliver  ', true],
-    ['send', false],
-  ] as const)('the plain-text form: the bare word %j', (body, final) => {
-    expect(decodeStatus('5', body)).toEqual({ id: '5', state: body.trim(), final });
+    ['deliver', false, true],
+    ['read\n', true, true],
+    ['  not_deliver  ', true, true],
+    ['send', false, false],
+  ] as const)('the plain-text form: the bare word %j', (body, final, settled) => {
+    expect(decodeStatus('5', body)).toEqual({ id: '5', state: body.trim(), final, settled });
   });
 
   it.each([

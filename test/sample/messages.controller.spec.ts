@@ -53,6 +53,7 @@ describe('MessagesController and AccountController', () => {
       id: '777',
       state: 'read',
       final: true,
+      settled: true,
       time: '2026-11-27 12:00:00',
     });
     webcom.setBalance(12.5, 'RUB');

@@ -337,11 +337,21 @@ describe('WebcomTestingModule', () => {
       await compile();
       const { messages } = await webcom.sendSms({ to: '79991234567', text: 'Hi' });
       const id = messages[0].id;
-      await expect(webcom.getStatus(id)).resolves.toEqual({ id, state: 'send', final: false });
+      await expect(webcom.getStatus(id)).resolves.toEqual({
+        id,
+        state: 'send',
+        final: false,
+        settled: false,
+      });
 
       testing.setStatus(id, 'deliver', { state: 'read', time: '2026-11-27 12:00:00' });
-      await expect(webcom.getStatus(id)).resolves.toEqual({ id, state: 'deliver', final: false });
-      const read = { id, state: 'read', final: true, time: '2026-11-27 12:00:00' };
+      await expect(webcom.getStatus(id)).resolves.toEqual({
+        id,
+        state: 'deliver',
+        final: false,
+        settled: true,
+      });
+      const read = { id, state: 'read', final: true, settled: true, time: '2026-11-27 12:00:00' };
       await expect(webcom.getStatus(id)).resolves.toEqual(read);
       await expect(webcom.getStatus(id)).resolves.toEqual(read);
     });
@@ -354,6 +364,7 @@ describe('WebcomTestingModule', () => {
         id: '42',
         state: 'not_deliver',
         final: true,
+        settled: true,
       });
       expect(() => testing.setStatus('42')).toThrow(RangeError);
     });
@@ -395,7 +406,7 @@ describe('WebcomTestingModule', () => {
       testing.setStatus(second, 'send', 'expired');
 
       const tracked = await firstValueFrom(
-        webcom.trackDelivery([first, second], { intervalMs: 1 }).pipe(toArray()),
+        webcom.trackDelivery([first, second], { intervalMs: 1, until: 'read' }).pipe(toArray()),
       );
       expect(tracked.map((s) => `${s.id}:${s.state}`)).toEqual([
         `${first}:send`,
@@ -405,9 +416,15 @@ describe('WebcomTestingModule', () => {
         `${first}:read`,
       ]);
       testing.setStatus(first, 'send', 'read');
+      await expect(
+        webcom.waitForFinalStatus(first, { intervalMs: 1, until: 'read' }),
+      ).resolves.toMatchObject({ state: 'read', final: true, settled: true });
+      // By default a wait ends at `deliver`, as an SMS never goes further.
+      testing.setStatus(first, 'send', 'deliver', 'read');
       await expect(webcom.waitForFinalStatus(first, { intervalMs: 1 })).resolves.toMatchObject({
-        state: 'read',
-        final: true,
+        state: 'deliver',
+        final: false,
+        settled: true,
       });
       await expect(webcom.getStatuses([first, second])).resolves.toEqual([
         expect.objectContaining({ state: 'read' }),
@@ -451,8 +468,15 @@ describe('WebcomTestingModule', () => {
           error: 'WebcomTransportError',
           possiblyDelivered: true,
         }),
-        { type: 'status', id, state: 'send', final: false },
-        { type: 'status', id, state: 'deliver', previous: 'send', final: false },
+        { type: 'status', id, state: 'send', final: false, settled: false },
+        {
+          type: 'status',
+          id,
+          state: 'deliver',
+          previous: 'send',
+          final: false,
+          settled: true,
+        },
       ]);
       expect(JSON.stringify(events)).not.toContain('Secret code');
     });
@@ -464,6 +488,34 @@ describe('WebcomTestingModule', () => {
       await webcom.sendSms({ to: '79991234567', text: 'Hello' });
       await moduleRef.close();
       expect(await collected).toEqual([expect.objectContaining({ type: 'sent', text: 'Hello' })]);
+    });
+  });
+
+  describe('at shutdown', () => {
+    const SHUTDOWN = { name: 'WebcomTransportError', code: 'ESHUTDOWN', possiblyDelivered: false };
+
+    it('closing the module ends a pending wait at once, and it reads no more', async () => {
+      await compile();
+      const { messages } = await webcom.sendSms({ to: '79991234567', text: 'Hi' });
+      const wait = webcom.waitForFinalStatus(messages[0].id, { intervalMs: 1, maxIntervalMs: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await moduleRef.close();
+      await expect(wait).rejects.toMatchObject(SHUTDOWN);
+      const reads = testing.calls.filter((call) => call.method === 'getStatus').length;
+      expect(reads).toBeGreaterThan(1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(testing.calls.filter((call) => call.method === 'getStatus')).toHaveLength(reads);
+    });
+
+    it('a call made after the module closed is refused, and nothing is sent or paid', async () => {
+      await compile();
+      await moduleRef.close();
+      await expect(webcom.sendSms({ to: '79991234567', text: 'Hi' })).rejects.toMatchObject(
+        SHUTDOWN,
+      );
+      await expect(webcom.getBalance()).rejects.toMatchObject(SHUTDOWN);
+      expect(testing.sent).toEqual([]);
+      expect(testing.balance).toBe(1000);
     });
   });
 

@@ -12,9 +12,12 @@ import {
   trackDelivery,
   waitForFinalStatus,
   WebcomTrackingTimeoutError,
+  type TrackOptions,
 } from '../../lib/tracking/delivery-tracking.js';
+import { ShutdownSignal } from '../../lib/util/shutdown-signal.js';
 
 const FINAL = new Set<DeliveryState>(['read', 'not_deliver', 'expired', 'partly_deliver']);
+const SETTLED = new Set<DeliveryState>(['deliver', ...FINAL]);
 
 /** What the n-th read of an id gives; past the end of its script, the last step repeats. */
 type Step = DeliveryState | Error;
@@ -43,7 +46,7 @@ class FakeReader {
       const steps = this.script[id];
       const step = steps[Math.min(n, steps.length - 1)];
       if (step instanceof Error) throw step;
-      return { id, state: step, final: FINAL.has(step) };
+      return { id, state: step, final: FINAL.has(step), settled: SETTLED.has(step) };
     } finally {
       this.inFlight--;
     }
@@ -78,6 +81,7 @@ const status = (id: string, state: DeliveryState): MessageStatus => ({
   id,
   state,
   final: FINAL.has(state),
+  settled: SETTLED.has(state),
 });
 
 const transportError = () => new WebcomTransportError('ECONNRESET', false, 'socket hang up');
@@ -85,6 +89,10 @@ const validationError = () =>
   new WebcomValidationError([{ field: 'id', messages: ['must be a message id'] }]);
 
 const FAST = { intervalMs: 10, maxIntervalMs: 40, timeoutMs: 1_000 };
+const FAST_TO_READ = { ...FAST, until: 'read' } as const;
+
+/** What a shutdown does to a wait: nothing was sent for it, so nothing may have been delivered. */
+const SHUTDOWN = { name: 'WebcomTransportError', code: 'ESHUTDOWN', possiblyDelivered: false };
 
 describe('with fake timers', () => {
   beforeEach(() => {
@@ -96,9 +104,30 @@ describe('with fake timers', () => {
   });
 
   describe('waitForFinalStatus', () => {
-    it('reads at once, resolves with the final status and then never reads again', async () => {
+    it('resolves at deliver by default: an SMS is settled there, and is never read again', async () => {
       const reader = new FakeReader({ a: ['send', 'deliver', 'read'] });
       const outcome = settle(waitForFinalStatus(reader.read, 'a', FAST));
+      await jest.advanceTimersByTimeAsync(10);
+      expect(outcome).toEqual({ done: true, value: status('a', 'deliver') });
+      expect(outcome.value).toMatchObject({ settled: true, final: false });
+      expect(reader.count('a')).toBe(2);
+
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(reader.count('a')).toBe(2);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('with until settled, says so and behaves as the default', async () => {
+      const reader = new FakeReader({ a: ['send', 'deliver', 'read'] });
+      const outcome = settle(waitForFinalStatus(reader.read, 'a', { ...FAST, until: 'settled' }));
+      await jest.advanceTimersByTimeAsync(100);
+      expect(outcome).toEqual({ done: true, value: status('a', 'deliver') });
+      expect(reader.count('a')).toBe(2);
+    });
+
+    it('with until read, reads on past deliver, resolves with the final status, then never reads again', async () => {
+      const reader = new FakeReader({ a: ['send', 'deliver', 'read'] });
+      const outcome = settle(waitForFinalStatus(reader.read, 'a', FAST_TO_READ));
       await jest.advanceTimersByTimeAsync(0);
       expect(reader.count('a')).toBe(1);
 
@@ -150,7 +179,9 @@ describe('with fake timers', () => {
 
     it('rejects on timeout with the last status seen, and stops polling', async () => {
       const reader = new FakeReader({ a: ['send', 'deliver'] });
-      const outcome = settle(waitForFinalStatus(reader.read, 'a', { ...FAST, timeoutMs: 100 }));
+      const outcome = settle(
+        waitForFinalStatus(reader.read, 'a', { ...FAST_TO_READ, timeoutMs: 100 }),
+      );
       await jest.advanceTimersByTimeAsync(99);
       expect(outcome.done).toBe(false);
       await jest.advanceTimersByTimeAsync(1);
@@ -164,11 +195,13 @@ describe('with fake timers', () => {
       expect(error.message).toBe(
         'Webcom message a reached no final state within 100 ms (last state: deliver)',
       );
+      expect(error.until).toBe('read');
       expect(error.toJSON()).toEqual({
         name: 'WebcomTrackingTimeoutError',
         message: error.message,
         id: 'a',
         timeoutMs: 100,
+        until: 'read',
         lastStatus: status('a', 'deliver'),
       });
 
@@ -176,6 +209,18 @@ describe('with fake timers', () => {
       await jest.advanceTimersByTimeAsync(10_000);
       expect(reader.count('a')).toBe(reads);
       expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('by default, a timeout says the message was not settled', async () => {
+      const reader = new FakeReader({ a: ['send'] });
+      const outcome = settle(waitForFinalStatus(reader.read, 'a', { ...FAST, timeoutMs: 100 }));
+      await jest.advanceTimersByTimeAsync(100);
+      const error = outcome.error as WebcomTrackingTimeoutError;
+      expect(error).toBeInstanceOf(WebcomTrackingTimeoutError);
+      expect(error.until).toBe('settled');
+      expect(error.message).toBe(
+        'Webcom message a was not settled within 100 ms (last state: send)',
+      );
     });
 
     it('times out on schedule even while a read hangs', async () => {
@@ -234,9 +279,11 @@ describe('with fake timers', () => {
       ['maxIntervalMs', { maxIntervalMs: 2 ** 31 }],
       ['concurrency', { concurrency: -1 }],
       ['timeoutMs', { timeoutMs: Number.NaN }],
+      ['until', { until: 'deliver' }],
+      ['until', { until: null }],
     ])('rejects a bad %s without reading', async (field, options) => {
       const reader = new FakeReader({ a: ['read'] });
-      const outcome = settle(waitForFinalStatus(reader.read, 'a', options));
+      const outcome = settle(waitForFinalStatus(reader.read, 'a', options as TrackOptions));
       await jest.advanceTimersByTimeAsync(0);
       expect(outcome.error).toBeInstanceOf(WebcomValidationError);
       expect((outcome.error as WebcomValidationError).errors.map((e) => e.field)).toEqual([field]);
@@ -246,7 +293,27 @@ describe('with fake timers', () => {
   });
 
   describe('trackDelivery', () => {
-    it('emits each change of each state, stops reading final ones, and completes', async () => {
+    it('by default, completes once each message is settled, and reads a settled one no more', async () => {
+      const reader = new FakeReader({
+        a: ['send', 'send', 'deliver', 'read'],
+        b: ['expired'],
+        c: ['deliver', 'partly_deliver'],
+      });
+      const outcome = settle(
+        lastValueFrom(trackDelivery(reader.read, ['a', 'b', 'c'], FAST).pipe(toArray())),
+      );
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(outcome.value?.map((s) => `${s.id}:${s.state}:${s.settled}`)).toEqual([
+        'a:send:false',
+        'b:expired:true',
+        'c:deliver:true',
+        'a:deliver:true',
+      ]);
+      expect([reader.count('a'), reader.count('b'), reader.count('c')]).toEqual([3, 1, 1]);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('with until read, emits each change of each state, stops reading final ones, and completes', async () => {
       const reader = new FakeReader({
         a: ['send', 'send', 'deliver', 'deliver', 'read'],
         b: ['expired'],
@@ -254,7 +321,7 @@ describe('with fake timers', () => {
       });
       const seen: MessageStatus[] = [];
       let completed = false;
-      trackDelivery(reader.read, ['a', 'b', 'c'], FAST).subscribe({
+      trackDelivery(reader.read, ['a', 'b', 'c'], FAST_TO_READ).subscribe({
         next: (value) => seen.push(value),
         complete: () => (completed = true),
       });
@@ -337,7 +404,7 @@ describe('with fake timers', () => {
       });
       const seen: MessageStatus[] = [];
       let failure: unknown;
-      trackDelivery(reader.read, ['a', 'b', 'c'], { ...FAST, timeoutMs: 100 }).subscribe({
+      trackDelivery(reader.read, ['a', 'b', 'c'], { ...FAST_TO_READ, timeoutMs: 100 }).subscribe({
         next: (value) => seen.push(value),
         error: (error: unknown) => (failure = error),
       });
@@ -416,6 +483,72 @@ describe('with fake timers', () => {
     });
   });
 
+  describe('when the service shuts down', () => {
+    it('a pending wait rejects at once, reads no more and leaves no timer', async () => {
+      const shutdown = new ShutdownSignal();
+      const reader = new FakeReader({ a: ['send'] });
+      const outcome = settle(waitForFinalStatus(reader.read, 'a', {}, shutdown));
+      await jest.advanceTimersByTimeAsync(5_000);
+      const reads = reader.count('a');
+      expect(reads).toBeGreaterThan(1);
+      expect(outcome.done).toBe(false);
+
+      shutdown.close();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(outcome.error).toMatchObject(SHUTDOWN);
+      expect(outcome.error).toBeInstanceOf(WebcomTransportError);
+      expect((outcome.error as Error).message).toBe(
+        'Webcom gateway unreachable (ESHUTDOWN): the service shut down before message a settled',
+      );
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(20 * 60_000);
+      expect(reader.count('a')).toBe(reads);
+    });
+
+    it('tracking errors at once, dropping a read in flight, and every subscription ends', async () => {
+      const shutdown = new ShutdownSignal();
+      const reader = new FakeReader({ a: ['send'], b: ['send'] }, () => 30);
+      const first = settle(lastValueFrom(trackDelivery(reader.read, ['a', 'b'], FAST, shutdown)));
+      const second = settle(
+        lastValueFrom(trackDelivery(reader.read, ['a'], FAST_TO_READ, shutdown)),
+      );
+      await jest.advanceTimersByTimeAsync(10);
+      expect(reader.inFlight).toBe(3);
+
+      shutdown.close();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(first.error).toMatchObject(SHUTDOWN);
+      expect((first.error as Error).message).toContain('before the messages settled');
+      expect(second.error).toMatchObject(SHUTDOWN);
+      expect((second.error as Error).message).toContain('before message a reached a final state');
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(reader.totalCount()).toBe(3);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('a wait started after the shutdown rejects without a read', async () => {
+      const shutdown = new ShutdownSignal();
+      shutdown.close();
+      const reader = new FakeReader({ a: ['read'] });
+      const outcome = settle(waitForFinalStatus(reader.read, 'a', FAST, shutdown));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(outcome.error).toMatchObject(SHUTDOWN);
+      expect(reader.totalCount()).toBe(0);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('a read refused by a shut-down transport ends the wait, not passed over as transient', async () => {
+      const refused = new WebcomTransportError('ESHUTDOWN', false, 'the client is closed');
+      const reader = new FakeReader({ a: ['send', refused] });
+      const outcome = settle(waitForFinalStatus(reader.read, 'a', FAST));
+      await jest.advanceTimersByTimeAsync(10);
+      expect(outcome).toEqual({ done: true, error: refused });
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(reader.count('a')).toBe(2);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+
   describe('getStatuses', () => {
     it('returns statuses in input order with at most `concurrency` reads in flight', async () => {
       const ids = Array.from({ length: 12 }, (_, i) => `m${i}`);
@@ -461,7 +594,7 @@ describe('with real timers', () => {
   it('polls to a final status with short intervals', async () => {
     const reader = new FakeReader({ a: ['send', transportError(), 'deliver', 'read'] });
     await expect(
-      waitForFinalStatus(reader.read, 'a', { intervalMs: 5, maxIntervalMs: 20 }),
+      waitForFinalStatus(reader.read, 'a', { intervalMs: 5, maxIntervalMs: 20, until: 'read' }),
     ).resolves.toEqual(status('a', 'read'));
     expect(reader.count('a')).toBe(4);
     // Node may fire a timer up to a millisecond early.
