@@ -51,7 +51,7 @@ export const CHANNEL_REGISTRY = {
   flashcall: channel('flashcall', SendFlashcallDto, 'sendFlashcall'),
   telegram: channel('telegram', SendTelegramDto, 'sendTelegram'),
   whatsapp: channel('whatsapp', SendWhatsappDto, 'sendWhatsapp'),
-  /** The primary channel's content, falling back to the other channel's (docs/protocol.md §1.5). */
+  /** The primary channel's content, falling back to the other channel's (docs/protocol.md §2, cascade). */
   cascade: {
     dto: SendCascadeDto,
     method: 'sendCascade' as const,

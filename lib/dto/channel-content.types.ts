@@ -99,7 +99,7 @@ export type FallbackOf<C extends Channel> = {
   [F in FallbackChannel<C>]: F extends C ? ResendOn<F> : ContentOn<F>;
 }[FallbackChannel<C>];
 
-/** The channels a cascade's primary may be on (docs/protocol.md §1.5). */
+/** The channels a cascade's primary may be on (docs/protocol.md §2, cascade). */
 export type CascadeChannel = 'viber' | 'sms';
 
 /** A cascade's primary: content of its own on viber or sms. */
