@@ -3,7 +3,7 @@
 //
 //   npm run bench                      build, then every section (about 2 minutes)
 //   node bench/run.js --quick          a reduced run, as a smoke check (about 20 s)
-//   node bench/run.js --only cpu,boot  some sections: throughput, cpu, bulk, boot, import
+//   node bench/run.js --only cpu,boot  some sections: throughput, cpu, bulk, boot, import, otel
 //   node bench/run.js --json out.json  also write every figure as JSON
 //   node bench/run.js --sizes 1000,100000 --runs 3   override bulk sizes / runs per figure
 //   node bench/run.js --baseline DIR   also runs another build (DIR/dist) of ours in the
@@ -32,6 +32,7 @@ import {
 const args = parseArgs();
 const quick = Boolean(args.quick);
 const SECTIONS = ['throughput', 'cpu', 'bulk', 'boot', 'import'];
+SECTIONS.push('otel'); // bench/otel.js: the OpenTelemetry instrumentation's per-call cost
 const only = args.only ? String(args.only).split(',') : SECTIONS;
 for (const name of only) {
   if (!SECTIONS.includes(name))
@@ -486,6 +487,14 @@ async function main() {
     if (only.includes('bulk')) results.sections.bulk = await bulkSection(standIn.baseUrl);
     if (only.includes('boot')) results.sections.boot = await bootSection();
     if (only.includes('import')) results.sections.import = await importSection();
+    if (only.includes('otel')) {
+      const { otelSection } = await import('./otel.js');
+      results.sections.otel = await otelSection({
+        quick,
+        log,
+        runs: args.runs && Number(args.runs),
+      });
+    }
   } finally {
     await stop();
   }

@@ -22,6 +22,7 @@ import {
   type GatewayResponse,
   type GatewayTransport,
 } from '../transport/gateway-transport.js';
+import type { TelemetryScope, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
 import { ShutdownSignal } from '../util/shutdown-signal.js';
 import type { ResolvedWebcomOptions } from '../webcom-options.js';
@@ -56,6 +57,8 @@ export class WebcomGatewayClient {
     private readonly options: ResolvedWebcomOptions,
     private readonly transport: GatewayTransport,
     private readonly events: WebcomEventStream,
+    /** Spans and metrics of every call, named after the account. */
+    private readonly telemetry: WebcomTelemetry,
   ) {
     this.redactor = new SecretRedactor(credentialSecrets(options));
     this.sendUrl = `${options.baseUrl}/${SEND_PATH}`;
@@ -79,33 +82,49 @@ export class WebcomGatewayClient {
 
   private async sendUnmasked(channel: Channel, message: OutgoingMessage): Promise<SendResult> {
     const plans = this.plan(channel, message);
-    const outcomes = await mapConcurrently(plans, this.options.concurrency, (plan) =>
-      this.sendPart(channel, message, plan),
-    );
-    return this.merge(channel, plans, outcomes);
+    const recipients = plans.reduce((count, plan) => count + plan.recipients.length, 0);
+    return this.telemetry.operation({ operation: 'send', channel, recipients }, async (call) => {
+      const outcomes = await mapConcurrently(plans, this.options.concurrency, (plan, index) =>
+        call.request(
+          { index, count: plans.length, recipients: plan.recipients.length },
+          (request) => this.sendPart(channel, message, plan, request),
+        ),
+      );
+      return this.merge(channel, plans, outcomes);
+    });
   }
 
   async status(id: string): Promise<MessageStatus> {
+    // A call refused at shutdown never reaches the gateway: no span, as for invalid input.
     this.shutdown.throwIfClosed();
-    const response = await this.read(encodeStatus(id));
-    const status = decodeStatus(id, response.body);
-    if (!status) throw this.refusal(response);
-    return status;
+    return await this.telemetry.operation({ operation: 'status' }, async (call) => {
+      const response = await this.read(encodeStatus(id), call);
+      const status = decodeStatus(id, response.body);
+      if (!status) throw this.refusal(response);
+      return status;
+    });
   }
 
   async balance(): Promise<Balance> {
     this.shutdown.throwIfClosed();
-    const response = await this.read(encodeBalance());
-    const balance = decodeBalance(response.body);
-    if (!balance) throw this.refusal(response);
-    return balance;
+    return await this.telemetry.operation({ operation: 'balance' }, async (call) => {
+      const response = await this.read(encodeBalance(), call);
+      const balance = decodeBalance(response.body);
+      if (!balance) throw this.refusal(response);
+      this.telemetry.balanceSeen(balance.balance);
+      return balance;
+    });
   }
 
   /** The registration page's answer as it came (docs/protocol.md §4); sent at most once. */
   async register(registration: Registration): Promise<GatewayResponse> {
     this.shutdown.throwIfClosed();
     const query = encodeQuery(encodeRegistration(registration, this.options.individualCode));
-    return this.transport.get(`${this.registrationUrl}?${query}`, 'send');
+    return await this.telemetry.operation({ operation: 'register' }, async (call) => {
+      const response = await this.transport.get(`${this.registrationUrl}?${query}`, 'send');
+      call.answered(response.status);
+      return response;
+    });
   }
 
   /**
@@ -114,6 +133,7 @@ export class WebcomGatewayClient {
    */
   close(): void {
     this.shutdown.close();
+    this.telemetry.close();
     void this.transport.close();
   }
 
@@ -129,11 +149,14 @@ export class WebcomGatewayClient {
     channel: Channel,
     message: OutgoingMessage,
     plan: SendRequestPlan,
+    request: TelemetryScope,
   ): Promise<SendResult> {
     const response = await this.transport.get(`${this.sendUrl}?${plan.query}`, 'send');
+    request.answered(response.status);
     const answer = decodeSend(response.body);
     if (!answer) throw this.refusal(response);
     const result = matchRecipients(answer, plan.recipients);
+    if (result.balance !== undefined) this.telemetry.balanceSeen(result.balance);
     this.events.emit({
       type: 'sent',
       channel,
@@ -169,9 +192,11 @@ export class WebcomGatewayClient {
     );
   }
 
-  private read(params: WireParams): Promise<GatewayResponse> {
+  private async read(params: WireParams, call: TelemetryScope): Promise<GatewayResponse> {
     const query = `${this.credentialQuery}&${encodeQuery(params)}`;
-    return this.transport.get(`${this.sendUrl}?${query}`, 'read');
+    const response = await this.transport.get(`${this.sendUrl}?${query}`, 'read');
+    call.answered(response.status);
+    return response;
   }
 
   private refusal(response: GatewayResponse) {

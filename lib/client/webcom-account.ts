@@ -3,6 +3,7 @@ import { Logger, type Provider } from '@nestjs/common';
 import { SecretRedactor } from '../errors/redaction.js';
 import { getWebcomProviderToken, type WebcomProvider } from '../get-webcom-provider-token.util.js';
 import type { GatewayTransport } from '../transport/gateway-transport.js';
+import { recordRetry, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
 import { createGatewayHttpService, HttpTransport } from '../transport/http-transport.js';
 import {
   resolveOptions,
@@ -56,6 +57,7 @@ export function createHttpTransport(
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       loggableParams: LOGGABLE_PARAMS,
+      onRetry: recordRetry,
     },
     new SecretRedactor(credentialSecrets(options)),
     new Logger(name ? `WebcomService:${name}` : 'WebcomService'),
@@ -70,7 +72,12 @@ export function createWebcomAccount(options: WebcomModuleOptions, name?: string)
   const resolved = resolveOptions(options, name);
   const events = new WebcomEventStream();
   const transport = createHttpTransport(resolved, createAccountHttpService(resolved), name);
-  const gateway = new WebcomGatewayClient(resolved, transport, events);
+  const gateway = new WebcomGatewayClient(
+    resolved,
+    transport,
+    events,
+    new WebcomTelemetry(name, resolved.baseUrl),
+  );
   const states = new MessageStateMemory(events);
   return new WebcomAccount(
     gateway,
@@ -118,7 +125,13 @@ export function webcomAccountProviders(
         options: ResolvedWebcomOptions,
         transport: GatewayTransport,
         events: WebcomEventStream,
-      ) => new WebcomGatewayClient(options, transport, events),
+      ) =>
+        new WebcomGatewayClient(
+          options,
+          transport,
+          events,
+          new WebcomTelemetry(name, options.baseUrl),
+        ),
       inject: [token('options'), token('transport'), token('events')],
     },
     {

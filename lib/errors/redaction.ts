@@ -29,6 +29,36 @@ const HTML_NAMED: Record<string, string[]> = {
   '>': ['&gt;'],
 };
 
+/**
+ * PHP's `htmlentities` (HTML 4.01, its default) writes Latin-1 letters and a few punctuation
+ * marks as named references: `ä` as `&auml;`. The names of U+00A0 to U+00FF, in order.
+ */
+const LATIN1_ENTITY_NAMES = (
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg ' +
+  'plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest ' +
+  'Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute ' +
+  'Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml ' +
+  'Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc ' +
+  'euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ' +
+  'ugrave uacute ucirc uuml yacute thorn yuml'
+).split(' ');
+for (const [offset, name] of LATIN1_ENTITY_NAMES.entries()) {
+  HTML_NAMED[String.fromCharCode(0xa0 + offset)] = [`&${name};`];
+}
+Object.assign(HTML_NAMED, {
+  '€': ['&euro;'],
+  '–': ['&ndash;'],
+  '—': ['&mdash;'],
+  '‘': ['&lsquo;'],
+  '’': ['&rsquo;'],
+  '“': ['&ldquo;'],
+  '”': ['&rdquo;'],
+  '„': ['&bdquo;'],
+  '…': ['&hellip;'],
+  '•': ['&bull;'],
+  '™': ['&trade;'],
+});
+
 /** Every way one character of a value may come back in an echo: raw or in any encoding. */
 function characterForms(char: string): string[] {
   const codePoint = char.codePointAt(0)!;
@@ -42,6 +72,8 @@ function characterForms(char: string): string[] {
   forms.add(units.map((u) => `\\\\u${anyCaseHex(u.toString(16).padStart(4, '0'))}`).join(''));
   const json = JSON_SHORT_ESCAPES[char];
   if (json) forms.add(escapeRegExp(json));
+  // PHP's addslashes (and magic quotes) writes `'` as `\'`; `"` and `\` as JSON does.
+  if (char === "'") forms.add("\\\\'");
   // HTML: named and numeric references; a JSON escape inside an HTML page (\&quot;).
   for (const named of HTML_NAMED[char] ?? []) {
     forms.add(escapeRegExp(named));
@@ -109,6 +141,50 @@ function base64Forms(value: string): { standard: string; urlSafe: string } {
 
 const PADDING = `(?:${characterForms('=').join('|')}){0,2}`;
 
+/**
+ * A value as it stands in a query string: raw and percent-encoded in either case and
+ * form-encoded; an echo of the whole request in base64 carries one of these.
+ */
+function percentEncodings(value: string): string[] {
+  const hex = (char: string) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`;
+  const uri = encodeURIComponent(value);
+  // PHP's rawurlencode, and the form encoding of urlencode and URLSearchParams.
+  const raw = uri.replace(/[!'()*]/g, hex);
+  const forms = [uri, raw, raw.replace(/%20/g, '+').replace(/~/g, hex)];
+  forms.push(new URLSearchParams({ s: value }).toString().slice(2));
+  const lower = forms.map((form) => form.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
+  return [...new Set([value, ...forms, ...lower])];
+}
+
+/** Fewer base64 letters than this are too common to be masked wherever they appear. */
+const MIN_BASE64_CORE = 6;
+
+/**
+ * The base64 letters that depend on a value's bytes alone when it sits inside a longer encoded
+ * text (an echo of the whole request), at each of the three byte offsets modulo 3: the letters
+ * it shares with the bytes around it differ from one echo to the next, and are left out.
+ */
+function base64Cores(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const cores: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
+    const mixedAtEnd = (offset + bytes.length) % 3 === 0 ? 0 : 1;
+    const core = encoded.slice([0, 2, 3][offset], encoded.length - mixedAtEnd);
+    if (core.length >= MIN_BASE64_CORE) cores.push(base64Pattern(core));
+  }
+  return cores;
+}
+
+/**
+ * Base64 letters as a pattern, standard or URL-safe, `+` and `/` possibly percent-encoded: a
+ * plain pattern rather than every echo form of each letter, as it is tried many times over.
+ */
+const base64Pattern = (letters: string) =>
+  letters.replace(/[+/]/g, (char) => (char === '+' ? '(?:\\+|-|%2[bB])' : '(?:/|_|%2[fF])'));
+
 /** A value's characters, and a pattern of its first ones, to find it cut off by the end. */
 interface CutMatcher {
   chars: string[];
@@ -152,7 +228,12 @@ class Masking {
     const values = [...new Set(this.values)].sort((a, b) => b.length - a.length);
     const patterns = values.flatMap((value) => {
       const { standard, urlSafe } = base64Forms(value);
-      return [valuePattern(value), `${valuePattern(standard)}${PADDING}`, valuePattern(urlSafe)];
+      return [
+        valuePattern(value),
+        `${valuePattern(standard)}${PADDING}`,
+        valuePattern(urlSafe),
+        ...new Set(percentEncodings(value).flatMap(base64Cores)),
+      ];
     });
     return {
       pattern: new RegExp(patterns.join('|'), 'g'),
@@ -168,8 +249,9 @@ class Masking {
  * Scrubs values from text that came from outside: a gateway's error page may echo the query
  * string back. The gateway is PHP, so each value is recognised raw and in every form an echo can
  * carry it in (docs/protocol.md §3): percent-encoded in either case, form-encoded, JSON-escaped
- * (`\/`, `\u0451`, `\"`), HTML-escaped (`&amp;`, `&quot;`, `&#39;`, `&#x27;`), base64 and
- * base64url, and mixtures of these; also when the text ends in the middle of one.
+ * (`\/`, `\u0451`, `\"`), backslash-escaped (`\'`), HTML-escaped (`&amp;`, `&quot;`, `&#39;`,
+ * `&#x27;`, `&auml;`), base64 and base64url (alone, or inside an encoded request, percent-encoded
+ * or not), and mixtures of these; also when the text ends in the middle of one.
  */
 /** The values of the calls in progress in this async context, see `maskingEchoes`. */
 const callValues = new AsyncLocalStorage<readonly Masking[]>();

@@ -85,7 +85,12 @@ export function decodeSend(body: string): SendAnswer | undefined {
     return balance === undefined ? { messages } : { messages, balance };
   }
   // The older plain-text answer: ids separated by commas, possibly closed by ",0"; no prices.
-  const plain = body.replace(/\s+/g, '');
+  // Whitespace between two ids separates them too: removing it would join them into an id that
+  // no message has.
+  const plain = body
+    .trim()
+    .replace(/\s*,\s*/g, ',')
+    .replace(/\s+/g, ',');
   if (!PLAIN_SEND.test(plain)) return undefined;
   const ids = plain.split(',').filter((id) => id !== '');
   if (ids.length > 1 && ids[ids.length - 1] === '0') ids.pop();

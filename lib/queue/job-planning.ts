@@ -5,6 +5,7 @@ import { SENDER_CHANNELS } from '../protocol/channels.js';
 import { encodeSend } from '../protocol/encode.js';
 import type { Senders } from '../protocol/messages.js';
 import { formatValidityMinute } from '../protocol/moscow-time.js';
+import type { JobTraceContext } from '../telemetry/queue-telemetry.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
 
 /** What `WebcomQueue.enqueue` sends: a channel of `WebcomService`, or a cascade. */
@@ -36,6 +37,11 @@ export interface WebcomJobData {
   parts: number;
   /** Why the job failed for good; absent until then. */
   failure?: WebcomJobFailure;
+  /**
+   * The W3C trace context of the `enqueue`, when an OpenTelemetry SDK traced it: the worker's
+   * span continues that trace (docs/observability.md).
+   */
+  trace?: JobTraceContext;
 }
 
 export interface JobSizing {

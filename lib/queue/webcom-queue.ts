@@ -9,6 +9,7 @@ import {
   type WebcomQueueChannel,
   type WebcomQueueDtos,
 } from './job-planning.js';
+import { WebcomQueueTelemetry } from '../telemetry/queue-telemetry.js';
 import { isSendClaimed, releaseSend } from './send-claim.js';
 import {
   WEBCOM_DEFAULT_QUEUE_NAME,
@@ -131,6 +132,7 @@ export class WebcomQueue {
    * it at application shutdown); also injectable with `@InjectQueue(queueName)`.
    */
   readonly queue: Queue<WebcomJobData, SendResult>;
+  private readonly telemetry: WebcomQueueTelemetry;
 
   /** Built by `WebcomQueueModule` on the queue it registered. */
   constructor(
@@ -138,6 +140,7 @@ export class WebcomQueue {
     private readonly options: ResolvedWebcomQueueOptions,
   ) {
     this.queue = queue;
+    this.telemetry = new WebcomQueueTelemetry(options.queueName);
     const logger = new Logger(`WebcomQueue:${options.queueName}`);
     queue.on('error', (error) => logger.error(`queue: ${error.message}`));
   }
@@ -155,18 +158,22 @@ export class WebcomQueue {
     checkEnqueueOptions(options);
     const { idempotencyKey, delay, priority } = options;
     const jobs = planJobs(channel, dto, this.options);
-    const added = await this.queue.addBulk(
-      jobs.map((data) => ({
-        name: channel,
-        data,
-        opts: {
-          ...(idempotencyKey === undefined ? {} : { jobId: jobIdOf(idempotencyKey, data.part) }),
-          ...(delay === undefined ? {} : { delay }),
-          ...(priority === undefined ? {} : { priority }),
-        },
-      })),
-    );
-    return added.map((job) => job.id!);
+    const recipients = jobs.reduce((count, job) => count + (job.dto.to as string[]).length, 0);
+    // Each job carries the enqueue's trace context, for the worker's span to continue.
+    return this.telemetry.enqueue({ channel, recipients, parts: jobs.length }, async (trace) => {
+      const added = await this.queue.addBulk(
+        jobs.map((data) => ({
+          name: channel,
+          data: trace ? { ...data, trace } : data,
+          opts: {
+            ...(idempotencyKey === undefined ? {} : { jobId: jobIdOf(idempotencyKey, data.part) }),
+            ...(delay === undefined ? {} : { delay }),
+            ...(priority === undefined ? {} : { priority }),
+          },
+        })),
+      );
+      return added.map((job) => job.id!);
+    });
   }
 
   /** How many jobs are in each state, across the fleet. */

@@ -18,6 +18,7 @@ import { getWebcomToken } from '../get-webcom-token.util.js';
 import { describeAccount, registeredAccounts } from '../util/registered-accounts.js';
 import type { WebcomService } from '../webcom.service.js';
 import type { WebcomJobData, WebcomJobFailure } from './job-planning.js';
+import { WebcomQueueTelemetry, type JobScope } from '../telemetry/queue-telemetry.js';
 import { claimSend, releaseSend } from './send-claim.js';
 import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
 
@@ -99,6 +100,7 @@ export class WebcomQueueWorker
   implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy
 {
   private readonly logger: Logger;
+  private readonly telemetry: WebcomQueueTelemetry;
   private sender?: WebcomService;
 
   constructor(
@@ -107,6 +109,7 @@ export class WebcomQueueWorker
   ) {
     super();
     this.logger = new Logger(`WebcomQueue:${options.queueName}`);
+    this.telemetry = new WebcomQueueTelemetry(options.queueName);
   }
 
   /** Fails the boot, before any job is taken, when there is no WebcomService to send with. */
@@ -136,14 +139,30 @@ export class WebcomQueueWorker
     await this.built()?.close();
   }
 
-  /** The BullMQ worker's `process`: one job, one gateway request. */
-  async process(job: Job<WebcomJobData, SendResult>): Promise<SendResult> {
+  /**
+   * The BullMQ worker's `process`: one job, one gateway request, in a span that continues the
+   * enqueue's trace.
+   */
+  process(job: Job<WebcomJobData, SendResult>): Promise<SendResult> {
+    const { channel, dto, part, parts, trace } = job.data;
+    const facts = {
+      channel,
+      recipients: Array.isArray(dto.to) ? dto.to.length : 1,
+      part,
+      parts,
+      attempt: job.attemptsMade + 1,
+    };
+    return this.telemetry.process(trace, facts, (scope) => this.run(job, scope));
+  }
+
+  private async run(job: Job<WebcomJobData, SendResult>, scope: JobScope): Promise<SendResult> {
     const worker = this.worker;
     const client = await worker.getBackend().client;
     const jobKey = worker.toKey(job.id!);
     const claim = await claimSend(client, jobKey);
     if (claim === 'gone') throw new UnrecoverableError('the job was removed before it was sent');
     if (claim === 'held') {
+      scope.failed(INTERRUPTED, true);
       throw await this.fail(job, { possiblyDelivered: true, error: INTERRUPTED });
     }
 
@@ -153,6 +172,7 @@ export class WebcomQueueWorker
       const verdict = judge(error);
       if (verdict !== 'unknown') await releaseSend(client, jobKey);
       const failure = { possiblyDelivered: verdict === 'unknown', error: describe(error) };
+      scope.failed(error, failure.possiblyDelivered);
       if (verdict === 'retry' && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
       throw await this.fail(job, failure);
     }

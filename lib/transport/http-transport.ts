@@ -31,6 +31,16 @@ export interface HttpTransportOptions {
   retries: number;
   /** Names of query parameters whose values may be logged (everything else is masked). */
   loggableParams: ReadonlySet<string>;
+  /** Told of each retry, before its wait; called in the context of the call being retried. */
+  onRetry?: (retry: TransportRetry) => void;
+}
+
+/** A retry about to happen: the how-many-th (1 for the first), why, and after how long. */
+export interface TransportRetry {
+  attempt: number;
+  /** The HTTP status retried, or the error code (ECONNRESET, ETIMEDOUT, …). */
+  reason: number | string;
+  delayMs: number;
 }
 
 /** How the module's own HTTP engine reaches the gateway: connections, proxy, trust. */
@@ -182,6 +192,11 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
         const reason = String((error as Error).message);
         if (this.closed) throw this.final(this.notRetried(reason));
         this.logger.warn(`${this.describe(url)}: ${reason}; retrying in ${waitMs} ms`);
+        this.options.onRetry?.({
+          attempt: attempt + 1,
+          reason: error instanceof RetryableStatus ? error.response.status : error.code,
+          delayMs: waitMs,
+        });
         if (!(await this.wait(waitMs))) throw this.final(this.notRetried(reason));
       }
     }

@@ -5,7 +5,7 @@
 export async function mapConcurrently<T, R>(
   items: readonly T[],
   limit: number,
-  task: (item: T) => Promise<R>,
+  task: (item: T, index: number) => Promise<R>,
 ): Promise<PromiseSettledResult<R>[]> {
   const results = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
@@ -13,7 +13,7 @@ export async function mapConcurrently<T, R>(
     while (next < items.length) {
       const index = next++;
       try {
-        results[index] = { status: 'fulfilled', value: await task(items[index]) };
+        results[index] = { status: 'fulfilled', value: await task(items[index], index) };
       } catch (reason) {
         results[index] = { status: 'rejected', reason };
       }

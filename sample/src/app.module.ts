@@ -9,6 +9,7 @@ import { EmbeddedGatewayModule, EmbeddedWebcomGateway } from './embedded-gateway
 import { HealthController } from './health.controller.js';
 import { MessagesController } from './messages.controller.js';
 import { QueuedSendingModule } from './queued-sending.js';
+import { SampleTelemetry } from './telemetry.js';
 import { createValidationPipe } from './validation.pipe.js';
 import { WebcomEventLogger } from './webcom-event-logger.js';
 import { createWebcomOptions } from './webcom-options.factory.js';
@@ -34,6 +35,7 @@ import { createWebcomOptions } from './webcom-options.factory.js';
   ],
   controllers: [MessagesController, AccountController, HealthController],
   providers: [
+    SampleTelemetry,
     WebcomHealthIndicator,
     WebcomEventLogger,
     { provide: APP_PIPE, useFactory: createValidationPipe },

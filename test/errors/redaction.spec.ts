@@ -13,6 +13,56 @@ describe('SecretRedactor', () => {
     expect(redacted).toBe(`<p>pwd=[REDACTED]</p> and {"pwd":"[REDACTED]"}`);
   });
 
+  // A gateway may echo the whole request base64-encoded: the secret then starts at any byte
+  // offset, and its base64 letters differ from those of the secret alone.
+  it.each([
+    ['a multiple of 3 bytes in', 'user=ab&pwd='],
+    ['1 byte past a multiple of 3', 'pwd='],
+    ['2 bytes past a multiple of 3', 'user=a&pwd='],
+  ])('recognises the secret inside a longer base64 value, %s', (_, before) => {
+    for (const secretText of [SECRET, 'S3cr3tPassw0rd', 'pä$$/w"o']) {
+      for (const after of ['', '&x=1', '&xy=12']) {
+        const whole = `${before}${secretText}${after}`;
+        for (const encoded of [
+          Buffer.from(whole).toString('base64'),
+          Buffer.from(whole).toString('base64url'),
+        ]) {
+          const redacted = new SecretRedactor([secretText]).redact(`echo: ${encoded} end`);
+          expect(redacted).toContain('[REDACTED]');
+          // No run of base64 letters left, read from any of its first letters, decodes to it.
+          for (const run of redacted.match(/[A-Za-z0-9+/_=-]+/g) ?? []) {
+            for (let start = 0; start < 4; start++) {
+              const decoded = Buffer.from(run.slice(start), 'base64').toString('latin1');
+              expect(decoded).not.toContain(Buffer.from(secretText).toString('latin1'));
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('recognises a secret percent-encoded in a query string that is echoed in base64', () => {
+    for (const encode of [
+      (v: string) => encodeURIComponent(v),
+      (v: string) => encodeURIComponent(v).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+      (v: string) => new URLSearchParams({ s: v }).toString().slice(2),
+    ]) {
+      for (const before of ['pwd=', 'user=a&pwd=', 'user=ab&pwd=']) {
+        const query = `${before}${encode(SECRET)}&x=1`;
+        const encoded = Buffer.from(query).toString('base64url');
+        const redacted = new SecretRedactor([SECRET]).redact(`echo: ${encoded} end`);
+        expect(redacted).not.toContain(encoded);
+        expect(redacted).toContain('[REDACTED]');
+      }
+    }
+  });
+
+  it('recognises a secret whose Latin-1 letters come back as HTML named entities (PHP htmlentities)', () => {
+    const secret = 'pä$$wörd«ß»';
+    const echoed = 'p&auml;$$w&ouml;rd&laquo;&szlig;&raquo;';
+    expect(new SecretRedactor([secret]).redact(`<p>${echoed}</p>`)).toBe('<p>[REDACTED]</p>');
+  });
+
   it('recognises a secret with an astral character escaped as a JSON surrogate pair', () => {
     const secret = 'key😀end';
     const echoed = JSON.stringify({ token: secret }).replace('😀', '\\ud83d\\ude00');

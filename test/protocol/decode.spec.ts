@@ -115,6 +115,16 @@ describe('decodeSend', () => {
     expect(decodeSend(body)?.messages.map((m) => m.id)).toEqual(ids);
   });
 
+  // Whitespace never joins two ids into one that no message has: "55\n110" is not id 55110.
+  it.each([
+    ['112346\n112347', ['112346', '112347']],
+    ['112346 112347', ['112346', '112347']],
+    ['55\r\n1\r\n10', ['55', '1', '10']],
+    ['112346 ,\t112347,0', ['112346', '112347']],
+  ])('the plain-text form %j keeps the ids apart: %j', (body, ids) => {
+    expect(decodeSend(body)?.messages.map((m) => m.id)).toEqual(ids);
+  });
+
   it.each([
     ...REFUSALS,
     ['0 alone', '0'],

@@ -31,6 +31,7 @@ export function phpEchoes(secret: string): [string, string][] {
     ['HTML-escaped with &#x27;', html(secret, '&#x27;')],
     ['HTML-escaped with &apos;', html(secret, '&apos;')],
     ['HTML-escaped JSON', html(jsonSlashes, '&#039;')],
+    ['backslash-escaped (PHP addslashes: \\\' and \\")', secret.replace(/[\\'"]/g, '\\$&')],
     ['base64', base64],
     ['base64 without padding', base64.replace(/=+$/, '')],
     ['base64url', Buffer.from(secret).toString('base64url')],

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { REDIS_URL } from './redis.js';
 
@@ -43,6 +43,8 @@ export interface WorkerConfig {
   queueFirst?: boolean;
   /** After a graceful close, leave the process to end by itself rather than exit(). */
   exitByItself?: boolean;
+  /** Modules (paths) the process imports before the app, with `node --import`. */
+  preload?: string[];
 }
 
 /** A worker process: an app with `WebcomModule` and `WebcomQueueModule` running its worker. */
@@ -56,7 +58,11 @@ export class WorkerProcess {
 
   /** Starts one and resolves once its worker is taking jobs. */
   static async start(dist: string, config: WorkerConfig): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, [join(fixtures, 'queue-worker.mjs')], {
+    const preload = (config.preload ?? []).flatMap((file) => [
+      '--import',
+      pathToFileURL(file).href,
+    ]);
+    const child = spawn(process.execPath, [...preload, join(fixtures, 'queue-worker.mjs')], {
       cwd: root,
       env: {
         ...process.env,
