@@ -17,6 +17,7 @@ import {
 } from './errors/webcom-errors.js';
 import type { SendResult, SentMessage } from './protocol/results.js';
 import { WebcomTrackingTimeoutError } from './tracking/delivery-tracking.js';
+import { SHUTDOWN_CODE } from './util/shutdown-signal.js';
 
 /** What every answer of {@link WebcomExceptionFilter} holds. */
 export interface WebcomErrorBody {
@@ -42,9 +43,12 @@ export interface WebcomApiErrorBody extends WebcomErrorBody {
   possiblyDelivered: boolean;
 }
 
-/** `WebcomTransportError`: 504 on a timeout, else 502; no usable answer from the gateway. */
+/**
+ * `WebcomTransportError`: no usable answer from the gateway. 504 on a timeout, 503 when the
+ * service refused the call because it is shutting down (`ESHUTDOWN`, never sent), else 502.
+ */
 export interface WebcomTransportErrorBody extends WebcomErrorBody {
-  /** Why there was no answer, such as `ETIMEDOUT` or `ECONNRESET`. */
+  /** Why there was no answer, such as `ETIMEDOUT`, `ECONNRESET` or `ESHUTDOWN`. */
   code: string;
   /** True when the request may have reached the gateway: do not blindly send it again. */
   possiblyDelivered: boolean;
@@ -91,7 +95,10 @@ export interface WebcomPartialSendErrorBody extends WebcomErrorBody {
   failed: WebcomFailedRecipients[];
 }
 
-/** `WebcomTrackingTimeoutError`: 504, a message reached no final state in time. */
+/**
+ * `WebcomTrackingTimeoutError`: 504, a message did not reach the state waited for in time
+ * (settled by default, final with `until: 'read'`).
+ */
 export interface WebcomTrackingTimeoutErrorBody extends WebcomErrorBody {
   /** The message still unfinished. */
   id: string;
@@ -111,6 +118,14 @@ export type WebcomErrorResponseBody =
 
 /** Transport codes that mean the gateway did not answer in time. */
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+/** The status of a transport error: the gateway was slow (504), we refused (503), or it failed (502). */
+function transportStatus(code: string): HttpStatus {
+  if (TIMEOUT_CODES.has(code)) return HttpStatus.GATEWAY_TIMEOUT;
+  // Our own refusal while shutting down, not the gateway's failure: another instance may serve it.
+  if (code === SHUTDOWN_CODE) return HttpStatus.SERVICE_UNAVAILABLE;
+  return HttpStatus.BAD_GATEWAY;
+}
 
 /**
  * Whether the error says the message may have gone out. An error without the flag (a refusal,
@@ -146,9 +161,8 @@ export function webcomErrorResponse(error: WebcomError): WebcomErrorResponseBody
     } satisfies WebcomApiErrorBody;
   }
   if (error instanceof WebcomTransportError) {
-    const timedOut = TIMEOUT_CODES.has(error.code);
     return {
-      ...base(timedOut ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY),
+      ...base(transportStatus(error.code)),
       code: error.code,
       possiblyDelivered: error.possiblyDelivered,
     } satisfies WebcomTransportErrorBody;
@@ -202,7 +216,7 @@ interface FastifyLikeResponse {
  * | --- | --- |
  * | `WebcomValidationError` | 400, with `errors: [{ field, messages }]` |
  * | `WebcomApiError` | 502, with `gatewayStatus` and `possiblyDelivered` |
- * | `WebcomTransportError` | 504 on a timeout, else 502, with `code` and `possiblyDelivered` |
+ * | `WebcomTransportError` | 504 on a timeout, 503 on `ESHUTDOWN`, else 502, with `code` and `possiblyDelivered` |
  * | `WebcomAmbiguousSendError` | 502, with `possiblyDelivered: true` and the `messages` listed |
  * | `WebcomPartialSendError` | 502, with `sent` and `failed: [{ to, error }]` |
  * | `WebcomTrackingTimeoutError` | 504, with `id` and `lastState` |

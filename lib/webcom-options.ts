@@ -257,6 +257,9 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   @IsWireString()
   individualCode!: string;
 
+  // A string 'false' from a .env file is truthy: it would put message texts into events.
+  @IfGiven()
+  @OptionRule('isBoolean', 'must be true or false', (value) => typeof value === 'boolean')
   includeTextInEvents!: boolean;
 
   @IfGiven()

@@ -245,6 +245,23 @@ describe.each(registrations)(
       });
     });
 
+    it('answers a call refused at shutdown 503, saying nothing was delivered', async () => {
+      const nest = await app();
+      nest.get(WebcomService).onModuleDestroy();
+      const { body } = await request(nest.getHttpServer())
+        .post('/sms')
+        .send({ to: PHONE, text: 'Hi' })
+        .expect(503);
+      expect(body).toEqual({
+        statusCode: 503,
+        error: 'WebcomTransportError',
+        message: expect.stringContaining('shut down'),
+        code: 'ESHUTDOWN',
+        possiblyDelivered: false,
+      });
+      expect(gateway.requests).toEqual([]);
+    });
+
     it('answers a partly failed send 502 with what was sent and what failed, per recipient', async () => {
       gateway.answer = (req) =>
         req.params.get('dadr')!.startsWith('7999000000')

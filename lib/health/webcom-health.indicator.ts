@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef, ModulesContainer } from '@nestjs/core';
+import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Balance } from '../protocol/results.js';
 import { getWebcomToken } from '../get-webcom-token.util.js';
 import type { WebcomService } from '../webcom.service.js';
+import { describeAccount, registeredAccounts } from '../util/registered-accounts.js';
 import { withTimeout } from '../util/with-timeout.js';
 
 /** What `WebcomHealthIndicator.isHealthy` checks against. */
@@ -23,17 +24,13 @@ export interface WebcomHealthOptions {
 
 type BalanceReader = Pick<WebcomService, 'getBalance'>;
 
-/** How the unnamed account appears in the `accounts` of a check's details. */
-const DEFAULT_ACCOUNT = '(default)';
-
 /** No service for the account asked about; the check's details list the ones there are. */
 class UnknownAccount extends Error {
   constructor(
     account: string | undefined,
     readonly accounts: string[],
   ) {
-    const which = account === undefined ? 'the default account' : `the account "${account}"`;
-    super(`no WebcomService is registered for ${which}`);
+    super(`no WebcomService is registered for ${describeAccount(account)}`);
     // Reported as `error: 'Error'`, as before the accounts were listed.
     this.name = 'Error';
   }
@@ -112,41 +109,9 @@ export class WebcomHealthIndicator {
     try {
       return this.moduleRef.get<BalanceReader>(getWebcomToken(account), { strict: false });
     } catch {
-      throw new UnknownAccount(account, this.registeredAccounts());
+      throw new UnknownAccount(account, registeredAccounts(this.moduleRef));
     }
   }
-
-  /** The accounts of this application, by name, the unnamed one as `(default)`. */
-  private registeredAccounts(): string[] {
-    const accounts = new Set<string>();
-    try {
-      const modules = this.moduleRef.get(ModulesContainer, { strict: false });
-      for (const module of modules.values()) {
-        for (const token of module.providers.keys()) {
-          const account = accountOf(token);
-          if (account !== undefined) accounts.add(account);
-        }
-      }
-    } catch {
-      // Listing is a courtesy to the reader of the details: the check itself never throws.
-    }
-    const named = [...accounts].filter((name) => name !== DEFAULT_ACCOUNT).sort();
-    return accounts.has(DEFAULT_ACCOUNT) ? [DEFAULT_ACCOUNT, ...named] : named;
-  }
-}
-
-/**
- * The account a provider token stands for, by `getWebcomToken`'s own answer rather than a copy
- * of its format: the token of a named account ends with the name.
- */
-function accountOf(token: unknown): string | undefined {
-  if (token === getWebcomToken()) return DEFAULT_ACCOUNT;
-  if (typeof token !== 'string') return undefined;
-  for (let start = 1; start < token.length; start += 1) {
-    const name = token.slice(start);
-    if (getWebcomToken(name) === token) return name;
-  }
-  return undefined;
 }
 
 function invalidOption(options: WebcomHealthOptions): string | undefined {

@@ -15,6 +15,7 @@ import {
 } from '../errors/webcom-errors.js';
 import type { SendResult } from '../protocol/results.js';
 import { getWebcomToken } from '../get-webcom-token.util.js';
+import { describeAccount, registeredAccounts } from '../util/registered-accounts.js';
 import type { WebcomService } from '../webcom.service.js';
 import type { WebcomJobData, WebcomJobFailure } from './job-planning.js';
 import { WebcomQueueTelemetry, type JobScope } from '../telemetry/queue-telemetry.js';
@@ -203,10 +204,14 @@ export class WebcomQueueWorker
     try {
       return this.moduleRef.get<WebcomService>(getWebcomToken(account), { strict: false });
     } catch {
-      const which = account === undefined ? 'the default account' : `the account "${account}"`;
+      const accounts = registeredAccounts(this.moduleRef);
+      const existing = accounts.length
+        ? `accounts registered: ${accounts.join(', ')}`
+        : 'no account is registered';
       throw new Error(
-        `WebcomQueueModule runs a worker but no WebcomService is registered for ${which}: ` +
-          'import WebcomModule anywhere in the app, or set runWorker: false',
+        `WebcomQueueModule runs a worker but no WebcomService is registered for ` +
+          `${describeAccount(account)} (${existing}): import WebcomModule anywhere in the app ` +
+          'with that account, name an account that is registered, or set runWorker: false',
       );
     }
   }

@@ -1,6 +1,15 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { WebcomService, type WebcomEvent } from 'nestjs-webcom';
+import { WebcomService, type WebcomEvent, type WebcomStatusEvent } from 'nestjs-webcom';
+
+/**
+ * What a status says of the outcome: final once the state can no longer change, else settled
+ * once the outcome is known (`deliver`, which a Viber message may still follow with `read`).
+ */
+function outcome(event: WebcomStatusEvent): string {
+  if (event.final) return ' (final)';
+  return event.settled ? ' (settled)' : '';
+}
 
 /** Logs what the gateway client does, from its event stream (which carries no secret or text). */
 @Injectable()
@@ -33,9 +42,7 @@ export class WebcomEventLogger implements OnModuleInit, OnModuleDestroy {
       }
       case 'status': {
         const from = event.previous ? `${event.previous} -> ` : '';
-        this.logger.log(
-          `message ${event.id}: ${from}${event.state}${event.final ? ' (final)' : ''}`,
-        );
+        this.logger.log(`message ${event.id}: ${from}${event.state}${outcome(event)}`);
         break;
       }
     }

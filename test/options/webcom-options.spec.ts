@@ -98,6 +98,26 @@ describe('module options at boot', () => {
     ]);
   });
 
+  it.each([['false'], ['true'], [0], [1], [null]])(
+    'refuses includeTextInEvents %p at boot, naming the option: only a boolean says whether texts go into events',
+    (value) => {
+      const error = thrown(() =>
+        resolveOptions({ credentials: { token: 't' }, includeTextInEvents: value as never }),
+      );
+      expect(error).toBeInstanceOf(WebcomValidationError);
+      expect((error as WebcomValidationError).errors).toEqual([
+        { field: 'includeTextInEvents', messages: ['must be true or false'] },
+      ]);
+    },
+  );
+
+  it.each([[true], [false], [undefined]])('accepts includeTextInEvents %p', (value) => {
+    expect(
+      resolveOptions({ credentials: { token: 't' }, includeTextInEvents: value })
+        .includeTextInEvents,
+    ).toBe(value ?? false);
+  });
+
   it('refuses a baseUrl with a space or line break inside', () => {
     for (const baseUrl of ['https://x.example/a b', 'https://x.example/a\nb']) {
       const error = thrown(() => resolveOptions({ credentials: { token: 't' }, baseUrl }));

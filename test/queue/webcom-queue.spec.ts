@@ -344,4 +344,28 @@ describeWithRedis('WebcomQueue on Redis', () => {
     );
     await app.close();
   });
+
+  it('names a missing account at boot and lists the accounts that exist', async () => {
+    const { queueName, prefix } = isolatedQueue('misnamed');
+    const app = await Test.createTestingModule({
+      imports: [
+        WebcomModule.forRoot({ credentials: CREDENTIALS }),
+        WebcomModule.forRoot({ name: 'marketing', credentials: CREDENTIALS }),
+        WebcomQueueModule.forRoot({
+          queueName,
+          prefix,
+          account: 'markting',
+          connection: { url: REDIS_URL },
+        }),
+      ],
+    }).compile();
+    try {
+      await expect(app.init()).rejects.toThrow(
+        'no WebcomService is registered for the account "markting" ' +
+          '(accounts registered: (default), marketing)',
+      );
+    } finally {
+      await app.close();
+    }
+  });
 });

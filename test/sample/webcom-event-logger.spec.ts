@@ -47,13 +47,17 @@ describe('WebcomEventLogger', () => {
     );
   });
 
-  it('logs each change of a status it reads', async () => {
+  it('logs each change of a status it reads, saying when the outcome is settled and when final', async () => {
     const { messages } = await webcom.sendSms({ to: '79991234567', text: 'Hi' });
-    testing.setStatus(messages[0].id, 'send', 'deliver');
-    await webcom.getStatus(messages[0].id);
-    await webcom.getStatus(messages[0].id);
-    expect(log).toHaveBeenCalledWith('message 1: send');
-    expect(log).toHaveBeenCalledWith('message 1: send -> deliver');
+    testing.setStatus(messages[0].id, 'send', 'deliver', 'read');
+    for (let read = 0; read < 3; read += 1) await webcom.getStatus(messages[0].id);
+    expect(
+      log.mock.calls.map(([line]) => line).filter((line) => /^message/.test(String(line))),
+    ).toEqual([
+      'message 1: send',
+      'message 1: send -> deliver (settled)',
+      'message 1: deliver -> read (final)',
+    ]);
   });
 
   it('stops listening when the module closes', async () => {
