@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ShutdownSignal } from '../lib/util/shutdown-signal.js';
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
@@ -153,7 +154,11 @@ describe('WebcomModule', () => {
         ],
       })
         .overrideProvider(getWebcomProviderToken('gateway-client', 'promo'))
-        .useValue({ balance: () => Promise.resolve({ balance: 42 }), close: () => undefined })
+        .useValue({
+          balance: () => Promise.resolve({ balance: 42 }),
+          shutdown: new ShutdownSignal(),
+          close: () => undefined,
+        })
         .compile();
       const promo = moduleRef.get<WebcomService>(getWebcomToken('promo'));
       await expect(promo.getBalance()).resolves.toEqual({ balance: 42 });
