@@ -16,6 +16,7 @@ import {
 } from '../lib/index.js';
 import { WebcomTestingController, WebcomTestingModule } from '../lib/testing/index.js';
 import { RecordingGateway } from './support/recording-gateway.js';
+import { invalid } from './support/thrown.js';
 
 /** One valid DTO per kind of send. */
 const SAMPLES: { [K in SendKind]: DtoOf<K> } = {
@@ -87,7 +88,7 @@ describe('WebcomService.send(channel, dto)', () => {
     const subscription = service.events$.subscribe((event) => events.push(event));
     const before = gateway.requests.length;
     const error = await service
-      .send('fax' as never, { to: '79991234567', text: 'x' } as never)
+      .send(invalid<'sms'>('fax'), { to: '79991234567', text: 'x' })
       .catch((e: unknown) => e);
     subscription.unsubscribe();
     expect(error).toBeInstanceOf(WebcomValidationError);

@@ -12,6 +12,7 @@ import {
 } from '../lib/index.js';
 import { RecordingGateway, successAnswer, type Answer } from './support/recording-gateway.js';
 import { expectNoSecret, phpEchoes, renderings } from './support/secret-renderings.js';
+import { invalid } from './support/thrown.js';
 
 /** Captures every log line at every level. */
 class CapturingLogger implements LoggerService {
@@ -164,7 +165,7 @@ describe('hardening on the wire', () => {
       ['a number', 12345],
       ['an array holding null', ['1', null]],
     ])('getStatuses(%s) is a WebcomValidationError, nothing read', async (_, ids) => {
-      const error = await failure(service.getStatuses(ids as never));
+      const error = await failure(service.getStatuses(invalid<string[]>(ids)));
       expect(error).toBeInstanceOf(WebcomValidationError);
       expect(gateway.requests).toHaveLength(0);
     });
@@ -179,7 +180,7 @@ describe('hardening on the wire', () => {
     });
 
     it('trackDelivery(null) errors with a WebcomValidationError, nothing read', async () => {
-      const error = await failure(lastValueFrom(service.trackDelivery(null as never)));
+      const error = await failure(lastValueFrom(service.trackDelivery(invalid<string>(null))));
       expect(error).toBeInstanceOf(WebcomValidationError);
       expect(gateway.requests).toHaveLength(0);
     });

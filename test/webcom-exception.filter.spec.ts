@@ -8,11 +8,12 @@ import {
   Post,
   UseFilters,
   ValidationPipe,
+  type ArgumentsHost,
   type INestApplication,
   type Type,
   type ValidationPipeOptions,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, type HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { jest } from '@jest/globals';
 import { Test } from '@nestjs/testing';
@@ -31,6 +32,7 @@ import {
   type WebcomModuleOptions,
 } from '../lib/index.js';
 import { RecordingGateway, successAnswer } from './support/recording-gateway.js';
+import { invalid } from './support/thrown.js';
 import { expectNoSecret } from './support/secret-renderings.js';
 
 const SECRET = 'p@ss w0rd&pwd=x+y#z%2F/?;:é';
@@ -359,12 +361,12 @@ describe('a bad request is a 400 whatever ValidationPipe the app has', () => {
   ];
 
   describe.each(pipes)('%s', (_, pipe) => {
-    let server: unknown;
+    let server: Parameters<typeof request>[0];
     beforeEach(async () => {
       server = (await createApp(gateway.baseUrl, { pipe })).getHttpServer();
     });
     const post = (path: string, body: unknown) =>
-      request(server as never)
+      request(server)
         .post(path)
         .send(body as object);
 
@@ -434,9 +436,11 @@ describe('WebcomExceptionFilter outside the mapped cases', () => {
     'in a %s context answers nothing, leaving the error to that context',
     (type) => {
       const reply = jest.fn();
-      const filter = new WebcomExceptionFilter({ httpAdapter: { reply } } as never);
+      const filter = new WebcomExceptionFilter(
+        invalid<HttpAdapterHost>({ httpAdapter: { reply } }),
+      );
       const host = { getType: () => type, switchToHttp: jest.fn() };
-      expect(filter.catch(new WebcomNovelError(), host as never)).toBeUndefined();
+      expect(filter.catch(new WebcomNovelError(), invalid<ArgumentsHost>(host))).toBeUndefined();
       expect(host.switchToHttp).not.toHaveBeenCalled();
       expect(reply).not.toHaveBeenCalled();
     },

@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { WebcomValidationError } from '../../lib/errors/webcom-errors.js';
-import { resolveQueueOptions } from '../../lib/queue/webcom-queue.options.js';
+import {
+  resolveQueueOptions,
+  type WebcomQueueModuleOptions,
+} from '../../lib/queue/webcom-queue.options.js';
+import { invalid } from '../support/thrown.js';
 
 function errorsOf(run: () => unknown) {
   try {
@@ -69,7 +73,7 @@ describe('queue options', () => {
   });
 
   it('a non-object is refused as a whole, under the queue subject', () => {
-    expect(() => resolveQueueOptions(null as never, 'webcom')).toThrow(
+    expect(() => resolveQueueOptions(invalid<WebcomQueueModuleOptions>(null), 'webcom')).toThrow(
       'Invalid Webcom queue options: options (must be an object)',
     );
   });

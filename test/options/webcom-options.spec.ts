@@ -4,11 +4,12 @@ import {
   WebcomModule,
   WebcomService,
   WebcomValidationError,
+  type Credentials,
   type WebcomModuleOptions,
 } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/webcom-options.js';
 import { RecordingGateway } from '../support/recording-gateway.js';
-import { thrown } from '../support/thrown.js';
+import { invalid, thrown } from '../support/thrown.js';
 
 const LONE_SURROGATE = '\uD800';
 
@@ -37,11 +38,15 @@ describe('module options at boot', () => {
   });
 
   it.each<[string, WebcomModuleOptions['credentials'], string]>([
-    ['an undefined token', { token: undefined } as never, 'credentials.token'],
-    ['an undefined password', { user: 'u', password: undefined } as never, 'credentials.password'],
+    ['an undefined token', invalid<Credentials>({ token: undefined }), 'credentials.token'],
+    [
+      'an undefined password',
+      invalid<Credentials>({ user: 'u', password: undefined }),
+      'credentials.password',
+    ],
     [
       'an undefined token hash',
-      { user: 'u', tokenHash: undefined } as never,
+      invalid<Credentials>({ user: 'u', tokenHash: undefined }),
       'credentials.tokenHash',
     ],
   ])('%s is named as undefined, not as "exactly one of"', (_, credentials, field) => {
@@ -54,7 +59,7 @@ describe('module options at boot', () => {
 
   it('an undefined user beside a password is named too', () => {
     const error = thrown(() =>
-      resolveOptions({ credentials: { user: undefined, password: 'p' } as never }),
+      resolveOptions({ credentials: invalid<Credentials>({ user: undefined, password: 'p' }) }),
     );
     expect((error as WebcomValidationError).errors).toEqual([
       { field: 'credentials.user', messages: ['is undefined: must be a non-empty string'] },
@@ -62,7 +67,9 @@ describe('module options at boot', () => {
   });
 
   it('no credential at all says what is expected', () => {
-    const error = thrown(() => resolveOptions({ credentials: { user: 'u' } as never }));
+    const error = thrown(() =>
+      resolveOptions({ credentials: invalid<Credentials>({ user: 'u' }) }),
+    );
     expect((error as WebcomValidationError).errors).toEqual([
       {
         field: 'credentials',
@@ -102,7 +109,10 @@ describe('module options at boot', () => {
     'refuses includeTextInEvents %p at boot, naming the option: only a boolean says whether texts go into events',
     (value) => {
       const error = thrown(() =>
-        resolveOptions({ credentials: { token: 't' }, includeTextInEvents: value as never }),
+        resolveOptions({
+          credentials: { token: 't' },
+          includeTextInEvents: invalid<boolean>(value),
+        }),
       );
       expect(error).toBeInstanceOf(WebcomValidationError);
       expect((error as WebcomValidationError).errors).toEqual([
