@@ -221,6 +221,12 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
     'must not contain spaces, line breaks or lone surrogates',
     (_, raw) => !hasSpaceOrControl(raw) && !hasLoneSurrogate(raw),
   )
+  // The URL parser keeps a stray `%`; the request path would then hold a broken escape.
+  @baseUrlRule(
+    'hasOnlyPercentEscapes',
+    'must not hold a "%" that does not start a percent-escape',
+    (_, raw) => !/%(?![0-9A-Fa-f]{2})/.test(raw),
+  )
   baseUrl!: string;
 
   @IsWholeNumber(1, 600_000)

@@ -105,6 +105,25 @@ describe('module options at boot', () => {
     ]);
   });
 
+  it.each(['http://127.0.0.1/%', 'https://x.example/a%2', 'https://x.example/%zz/'])(
+    'refuses the baseUrl %p, whose "%" starts no percent-escape',
+    (baseUrl) => {
+      const error = thrown(() => resolveOptions({ credentials: { token: 't' }, baseUrl }));
+      expect((error as WebcomValidationError).errors).toEqual([
+        {
+          field: 'baseUrl',
+          messages: ['must not hold a "%" that does not start a percent-escape'],
+        },
+      ]);
+    },
+  );
+
+  it('accepts a baseUrl with a percent-escape in its path', () => {
+    expect(
+      resolveOptions({ credentials: { token: 't' }, baseUrl: 'https://x.example/a%20b' }).baseUrl,
+    ).toBe('https://x.example/a%20b');
+  });
+
   it.each([['false'], ['true'], [0], [1], [null]])(
     'refuses includeTextInEvents %p at boot, naming the option: only a boolean says whether texts go into events',
     (value) => {
