@@ -35,6 +35,9 @@ function readOne(input: string): string | undefined {
   if (ZONE_7_DIGITS.test(trimmed)) return trimmed;
   // Strict: the whole string is the number, nothing around it, no extension.
   if (!ONE_NUMBER_CHARACTERS.test(trimmed)) return undefined;
+  // One pair of brackets around an area code at most: `7(999)1234567)` is a typo, not a number.
+  const brackets = trimmed.replace(/[^()]/g, '');
+  if (brackets !== '' && brackets !== '()') return undefined;
   let phone = parsePhoneNumberFromString(trimmed, { defaultCountry: 'RU', extract: false });
   // Digits typed without '+' may already be international (380…, 1…): try that reading too.
   if (!phone?.isPossible() && INTERNATIONAL_DIGITS.test(trimmed)) {

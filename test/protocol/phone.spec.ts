@@ -32,6 +32,11 @@ describe('toInternationalDigits', () => {
     '+7',
     '+7 999',
     'phone: 7999',
+    '7(999)1234567)',
+    '+7 999) 123-45-67',
+    '+7 (999 123-45-67',
+    '+7 )999( 123-45-67',
+    '+7 (999) (123) 45-67',
   ])('%j is no phone number', (input) => {
     expect(toInternationalDigits(input)).toBeUndefined();
   });
