@@ -67,7 +67,7 @@ function characterForms(char: string): string[] {
   const bytes = [...Buffer.from(char, 'utf8')];
   forms.add(bytes.map((b) => `%(?:25)?${anyCaseHex(b.toString(16).padStart(2, '0'))}`).join(''));
   if (char === ' ') forms.add('\\+');
-  // JSON: \uXXXX (a surrogate pair beyond the BMP), and the short escapes.
+  // JSON: `\u0451`-style escapes (two of them beyond the BMP, a surrogate pair), and the short ones.
   const units = char.length === 1 ? [codePoint] : [char.charCodeAt(0), char.charCodeAt(1)];
   forms.add(units.map((u) => `\\\\u${anyCaseHex(u.toString(16).padStart(4, '0'))}`).join(''));
   const json = JSON_SHORT_ESCAPES[char];
