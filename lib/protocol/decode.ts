@@ -68,6 +68,7 @@ const PLAIN_SEND = /^\d+(,\d+)*,?$/;
  */
 export function decodeSend(body: string): SendAnswer | undefined {
   const json = parseJson(body);
+  if (json === undefined && body.trimStart().startsWith('{')) return idsOfBrokenJson(body);
   if (json !== undefined) {
     if (!isRecord(json) || !Array.isArray(json.information)) return undefined;
     const messages: SendAnswer['messages'] = [];
@@ -96,6 +97,18 @@ export function decodeSend(body: string): SendAnswer | undefined {
   if (ids.length > 1 && ids[ids.length - 1] === '0') ids.pop();
   if (ids.length === 0 || ids.includes('0')) return undefined;
   return { messages: ids.map((id) => ({ id })) };
+}
+
+/**
+ * Message ids whole in a JSON answer too broken to parse (cut off, say). D12: an answer that names
+ * ids accepted those messages, so they are never read as a refusal that invites a second send;
+ * an id cut inside its own text is not one, and the count then falls short of the recipients.
+ */
+const WHOLE_ID = /"id_message"\s*:\s*(?:"([^"\\]+)"|(\d+)(?=\s*[,}]))/g;
+
+function idsOfBrokenJson(body: string): SendAnswer | undefined {
+  const ids = [...body.matchAll(WHOLE_ID)].map((match) => match[1] ?? match[2]);
+  return ids.length === 0 ? undefined : { messages: ids.map((id) => ({ id })) };
 }
 
 /**

@@ -1,4 +1,10 @@
-import { decodeBalance, decodeSend, decodeStatus } from '../../lib/protocol/decode.js';
+import { WebcomAmbiguousSendError } from '../../lib/errors/webcom-errors.js';
+import {
+  decodeBalance,
+  decodeSend,
+  decodeStatus,
+  matchRecipients,
+} from '../../lib/protocol/decode.js';
 
 /** The send answers exactly as the vendor's document prints them, spacing and all. */
 const SPEC_SEND_ANSWERS: [string, string][] = [
@@ -38,12 +44,48 @@ const REFUSALS: [string, string][] = [
   ['an HTML page', '<!DOCTYPE html><html><body>Ошибка авторизации</body></html>'],
   ['an empty body', ''],
   ['whitespace', '  \n'],
-  ['malformed JSON', '{"information":[{"id_message":"1"'],
+  ['malformed JSON naming no id', '{"information":[{"price":"1"'],
+  ['malformed JSON whose only id is cut off', '{"information":[{"id_message":"11'],
   ['an empty information list', '{"information":[]}'],
   ['a JSON array', '[{"id_message":"1","price":"1"}]'],
   ['a JSON string', '"deliver"'],
   ['null', 'null'],
 ];
+
+describe('decodeSend on a JSON answer too broken to parse (D12)', () => {
+  it.each([
+    ['cut off after an id', '{"information":[{"id_message":"112346","price":"10.6', ['112346']],
+    [
+      'cut off in the second entry',
+      '{"information":[{"id_message":"1","price":"1"},{"id_message":"2","pr',
+      ['1', '2'],
+    ],
+    [
+      'a numeric id, closed',
+      '{"information":[{"id_message":12345678901234567890,"pri',
+      ['12345678901234567890'],
+    ],
+    [
+      'a second id cut inside its digits',
+      '{"information":[{"id_message":"1"},{"id_message":"2',
+      ['1'],
+    ],
+    [
+      'a numeric id cut inside its digits',
+      '{"information":[{"id_message":"1"},{"id_message":23',
+      ['1'],
+    ],
+  ])('%s: the ids it names are an acceptance, without prices', (_, body, ids) => {
+    expect(decodeSend(body)).toEqual({ messages: ids.map((id) => ({ id })) });
+  });
+
+  it('ids fewer than the recipients make an ambiguous send, never a refusal', () => {
+    const answer = decodeSend('{"information":[{"id_message":"1"},{"id_message":"2');
+    expect(() => matchRecipients(answer!, ['79991234567', '79991234568'])).toThrow(
+      WebcomAmbiguousSendError,
+    );
+  });
+});
 
 describe('decodeSend', () => {
   it.each(SPEC_SEND_ANSWERS)('decodes the example answer of %s', (_, body) => {
