@@ -1,15 +1,5 @@
 import { assertMessageId, toMessageIds } from '../../lib/dto/checks.js';
-import { WebcomValidationError } from '../../lib/errors/webcom-errors.js';
-
-function refusalOf(run: () => unknown): WebcomValidationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof WebcomValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a WebcomValidationError');
-}
+import { validationRefusal } from '../support/thrown.js';
 
 describe('assertMessageId: any id a send returned can be read back', () => {
   it.each(['112346', '12345678901234567890123', 'a,b', 'x&pwd=y', 'id#1', 'ид-7', 'a b'])(
@@ -27,7 +17,7 @@ describe('assertMessageId: any id a send returned can be read back', () => {
     ['null', null],
     ['a very long string', 'x'.repeat(257)],
   ])('refuses %s with a WebcomValidationError on `id`', (_, id) => {
-    expect(refusalOf(() => assertMessageId(id)).errors).toEqual([
+    expect(validationRefusal(() => assertMessageId(id)).errors).toEqual([
       { field: 'id', messages: [expect.stringMatching(/message id/)] },
     ]);
   });
@@ -56,6 +46,6 @@ describe('toMessageIds: one id or an array of ids', () => {
     ['an array with a number', ['1', 2], 'ids[1]'],
     ['an array with null', [null], 'ids[0]'],
   ])('refuses %s, naming %s', (_, ids, field) => {
-    expect(refusalOf(() => toMessageIds(ids)).errors.map((e) => e.field)).toEqual([field]);
+    expect(validationRefusal(() => toMessageIds(ids)).errors.map((e) => e.field)).toEqual([field]);
   });
 });

@@ -1,8 +1,8 @@
-import { WebcomValidationError } from '../../lib/errors/webcom-errors.js';
 import { credentialParams, encodeSend } from '../../lib/protocol/encode.js';
 import type { Channel } from '../../lib/protocol/channels.js';
 import type { OutgoingMessage } from '../../lib/protocol/messages.js';
 import { encodeQuery, planSendRequests } from '../../lib/protocol/query.js';
+import { validationRefusal } from '../support/thrown.js';
 
 const PREFIX = 'https://my3.webcom.mobi/sendsms.php';
 const CREDENTIALS = encodeQuery(credentialParams({ user: 'shop', password: 's3cret' }));
@@ -14,22 +14,12 @@ function plan(channel: Channel, message: OutgoingMessage, maxUrlLength = 8000) {
   return planSendRequests(PREFIX, `${CREDENTIALS}&${encodeQuery(wire.params)}`, wire, maxUrlLength);
 }
 
-function refusal(run: () => unknown): WebcomValidationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof WebcomValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a WebcomValidationError');
-}
-
 describe('too long a text is refused on the text, saying how long it may be', () => {
   it.each([
     ['100,000 Latin characters', 'a'.repeat(100_000)],
     ['1,400 Cyrillic characters', 'я'.repeat(1_400)],
   ])('%s in an SMS', (_, text) => {
-    const error = refusal(() => plan('sms', { to: '79991234567', text }));
+    const error = validationRefusal(() => plan('sms', { to: '79991234567', text }));
     expect(error.errors.map((e) => e.field)).toEqual(['text']);
     const [message] = error.errors[0].messages;
     expect(message).toMatch(/maxUrlLength \(8000\)/);
@@ -41,18 +31,19 @@ describe('too long a text is refused on the text, saying how long it may be', ()
   });
 
   it('the limit it names is the one that fits', () => {
-    const [message] = refusal(() => plan('sms', { to: '79991234567', text: 'a'.repeat(9000) }))
-      .errors[0].messages;
+    const [message] = validationRefusal(() =>
+      plan('sms', { to: '79991234567', text: 'a'.repeat(9000) }),
+    ).errors[0].messages;
     const allowed = Number(/at most (\d+)/.exec(message)![1]);
     expect(() => plan('sms', { to: '79991234567', text: 'a'.repeat(allowed) })).not.toThrow();
     expect(
-      refusal(() => plan('sms', { to: '79991234567', text: 'a'.repeat(allowed + 1) })).errors[0]
-        .field,
+      validationRefusal(() => plan('sms', { to: '79991234567', text: 'a'.repeat(allowed + 1) }))
+        .errors[0].field,
     ).toBe('text');
   });
 
   it('a long fallback text is refused on fallback.text', () => {
-    const error = refusal(() =>
+    const error = validationRefusal(() =>
       plan('viber', {
         to: '79991234567',
         text: 'hi',
@@ -63,7 +54,7 @@ describe('too long a text is refused on the text, saying how long it may be', ()
   });
 
   it('a short text with a limit too small for any recipient still names `to`', () => {
-    const error = refusal(() => plan('sms', { to: '79991234567', text: 'hi' }, 60));
+    const error = validationRefusal(() => plan('sms', { to: '79991234567', text: 'hi' }, 60));
     expect(error.errors.map((e) => e.field)).toEqual(['to']);
   });
 });
@@ -81,7 +72,7 @@ describe('duplicate recipients: one message per distinct number', () => {
 
 describe('encodeQuery', () => {
   it('refuses a lone surrogate with a WebcomValidationError naming the parameter, never a URIError', () => {
-    const error = refusal(() => encodeQuery([['sadr', 'S\uD800']]));
+    const error = validationRefusal(() => encodeQuery([['sadr', 'S\uD800']]));
     expect(error.errors.map((e) => e.field)).toEqual(['sadr']);
   });
 });
