@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { SENDER_CHANNELS, WEBCOM_INDIVIDUAL_CODE } from './protocol/channels.js';
 import type { Credentials, Senders } from './protocol/messages.js';
+import { hasUrlUnsafeCharacter } from './protocol/query.js';
 import {
   IfGiven,
   IsWholeNumber,
@@ -175,10 +176,6 @@ const baseUrlRule = (name: string, message: string, holds: (url: URL, raw: strin
     return url === undefined || holds(url, value as string);
   });
 
-/** Whitespace, C0 controls or DEL anywhere in the text. */
-const hasSpaceOrControl = (text: string) =>
-  [...text].some((char) => /\s/.test(char) || char.charCodeAt(0) < 0x20 || char === '\x7f');
-
 const isCertificate = (value: unknown) =>
   (typeof value === 'string' && value.trim() !== '') || Buffer.isBuffer(value);
 
@@ -219,7 +216,7 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   @baseUrlRule(
     'hasNoSpaces',
     'must not contain spaces, line breaks or lone surrogates',
-    (_, raw) => !hasSpaceOrControl(raw) && !hasLoneSurrogate(raw),
+    (_, raw) => !hasUrlUnsafeCharacter(raw) && !hasLoneSurrogate(raw),
   )
   // The URL parser keeps a stray `%`; the request path would then hold a broken escape.
   @baseUrlRule(

@@ -12,6 +12,7 @@ import {
   phoneProblem,
   toInternationalDigits,
 } from '../protocol/phone.js';
+import { hasUrlUnsafeCharacter } from '../protocol/query.js';
 
 /** A custom class-validator rule, so the DTOs work the same under Nest's ValidationPipe. */
 function rule(
@@ -49,15 +50,8 @@ export const IsText = () => rule('isText', isText, TEXT_MESSAGE);
 export const IsOptionalText = () =>
   rule('isOptionalText', (value) => !isPresent(value) || isText(value), TEXT_MESSAGE);
 
-/**
- * Whitespace and control characters: the URL parser strips or encodes them, so a URL holding
- * them would pass the parse and reach the wire verbatim.
- */
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
-const URL_FORBIDDEN = /[\s\u0000-\u001f\u007f-\u009f]/;
-
 export const isHttpUrl = (value: unknown): boolean => {
-  if (typeof value !== 'string' || !value.isWellFormed() || URL_FORBIDDEN.test(value)) {
+  if (typeof value !== 'string' || !value.isWellFormed() || hasUrlUnsafeCharacter(value)) {
     return false;
   }
   try {

@@ -1,6 +1,14 @@
 import { WebcomValidationError } from '../errors/webcom-errors.js';
 import type { WireParams, WireSend } from './encode.js';
 
+/**
+ * True when `text` holds whitespace or a control character. The URL parser strips or encodes
+ * them, so a URL holding them would pass the parse and reach the wire verbatim.
+ */
+export const hasUrlUnsafeCharacter = (text: string): boolean => URL_UNSAFE.test(text);
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const URL_UNSAFE = /[\s\u0000-\u001f\u007f-\u009f]/;
+
 /** Every value percent-encoded, so text reaches the gateway byte for byte (docs/protocol.md §1). */
 export function encodeQuery(params: WireParams): string {
   let query = '';
