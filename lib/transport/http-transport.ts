@@ -284,7 +284,7 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
         ? (error.code ?? 'EUNKNOWN')
         : this.errorCode(error);
     const reason = timedOut
-      ? `no complete answer within ${this.options.timeoutMs} ms`
+      ? this.timeoutReason()
       : this.redactor.redact(rootCause(error)?.message ?? 'request failed');
     // Anything but the engine's word that nothing was written may have reached the gateway.
     return new WebcomTransportError(
@@ -314,12 +314,17 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
         (transport.used && !transport.connected) ||
         (cause?.syscall !== undefined && CONNECT_SYSCALLS.has(cause.syscall));
       const reason = deadline.signal.aborted
-        ? `no complete answer within ${this.options.timeoutMs} ms`
+        ? this.timeoutReason()
         : this.redactor.redact(cause?.message ?? 'request failed');
       throw new WebcomTransportError(code, kind === 'send' && !neverLeft, reason);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Why a call that ran out of time failed: the deadline, never the engine's own words. */
+  private timeoutReason(): string {
+    return `no complete answer within ${this.options.timeoutMs} ms`;
   }
 
   private errorCode(error: unknown): string {
