@@ -12,6 +12,16 @@ import {
 import { RecordingGateway, successAnswer } from './support/recording-gateway.js';
 import { invalid } from './support/thrown.js';
 
+/** An individual's registration; each test gives it the login and password it needs. */
+const ANN_LEE = {
+  type: 'individual',
+  name: 'Ann Lee',
+  city: 'Kazan',
+  phone: '79991234567',
+  email: 'a@example.com',
+  actualAddress: 'Baumana 10, 1',
+} as const;
+
 describe('WebcomService on the wire', () => {
   let gateway: RecordingGateway;
   let service: WebcomService;
@@ -272,16 +282,7 @@ describe('WebcomService on the wire', () => {
         `<li>echo ${params.get('password')} ${encodeURIComponent(params.get('password')!)}</li>` +
         `<li>${params.get('pwd') ?? 'p@ss&word=1'}</li></ul></body></html>`,
     });
-    const result = await service.register({
-      type: 'individual',
-      login: 'taken',
-      password: 'N3w&Secret',
-      name: 'Ann Lee',
-      city: 'Kazan',
-      phone: '79991234567',
-      email: 'a@example.com',
-      actualAddress: 'Baumana 10, 1',
-    });
+    const result = await service.register({ ...ANN_LEE, login: 'taken', password: 'N3w&Secret' });
     expect(result).toEqual({
       accepted: false,
       status: 400,
@@ -292,31 +293,13 @@ describe('WebcomService on the wire', () => {
   it('a registration page that fails with 5xx still throws: it may have been processed', async () => {
     gateway.answer = () => ({ status: 502, body: 'bad gateway' });
     await expect(
-      service.register({
-        type: 'individual',
-        login: 'a',
-        password: 'b',
-        name: 'Ann Lee',
-        city: 'Kazan',
-        phone: '79991234567',
-        email: 'a@example.com',
-        actualAddress: 'Baumana 10, 1',
-      }),
+      service.register({ ...ANN_LEE, login: 'a', password: 'b' }),
     ).rejects.toBeInstanceOf(WebcomApiError);
   });
 
   it('the individual code of registration can be overridden in the options (D5)', async () => {
     const custom = create({ individualCode: 'le' });
-    await custom.register({
-      type: 'individual',
-      login: 'a',
-      password: 'b',
-      name: 'Ann Lee',
-      city: 'Kazan',
-      phone: '79991234567',
-      email: 'a@example.com',
-      actualAddress: 'Baumana 10, 1',
-    });
+    await custom.register({ ...ANN_LEE, login: 'a', password: 'b' });
     expect(gateway.last.params.get('businessman')).toBe('le');
     custom.onApplicationShutdown();
   });
