@@ -78,6 +78,15 @@ export function pointsOf(metric: MetricData | undefined): DataPoint<unknown>[] {
   return metric?.dataPoints ?? [];
 }
 
+/** `webcom.messages` as [channel, outcome, count] rows, the way the tests compare them. */
+export function messageCounts(recorded: Map<string, MetricData>): unknown[][] {
+  return pointsOf(recorded.get('webcom.messages')).map((point) => [
+    point.attributes['webcom.channel'],
+    point.attributes['webcom.message.outcome'],
+    point.value,
+  ]);
+}
+
 /** Every string a span or metric carries: names, attribute keys and values, events, status. */
 export function telemetryTexts(
   spans: ReadableSpan[],

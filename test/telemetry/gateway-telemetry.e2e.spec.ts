@@ -5,7 +5,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer, type Socket } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { getWebcomToken, WebcomModule, WebcomService, type Channel } from '../../lib/index.js';
-import { installTestOtel, pointsOf, type TestOtel } from '../support/otel.js';
+import { installTestOtel, messageCounts, pointsOf, type TestOtel } from '../support/otel.js';
 import { RecordingGateway, successAnswer } from '../support/recording-gateway.js';
 
 const CREDENTIALS = { user: 'shop', password: 'pw' };
@@ -271,11 +271,7 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
     await webcom.getBalance();
 
     const recorded = await otel.metrics();
-    const messages = pointsOf(recorded.get('webcom.messages')).map((point) => [
-      point.attributes['webcom.channel'],
-      point.attributes['webcom.message.outcome'],
-      point.value,
-    ]);
+    const messages = messageCounts(recorded);
     expect(messages).toEqual(
       expect.arrayContaining([
         ['sms', 'sent', 3],

@@ -6,7 +6,7 @@ import {
   WebcomTransportError,
 } from '../../lib/errors/webcom-errors.js';
 import { recordRetry, WebcomTelemetry } from '../../lib/telemetry/webcom-telemetry.js';
-import { installTestOtel, pointsOf, type TestOtel } from '../support/otel.js';
+import { installTestOtel, messageCounts, pointsOf, type TestOtel } from '../support/otel.js';
 
 const BASE_URL = 'https://gateway.example:8443';
 
@@ -206,11 +206,7 @@ describe('WebcomTelemetry with an SDK registered', () => {
     await telemetry.operation({ operation: 'balance' }, () => Promise.resolve());
 
     const recorded = await otel.metrics();
-    const messages = pointsOf(recorded.get('webcom.messages')).map((p) => [
-      p.attributes['webcom.channel'],
-      p.attributes['webcom.message.outcome'],
-      p.value,
-    ]);
+    const messages = messageCounts(recorded);
     expect(messages).toEqual(
       expect.arrayContaining([
         ['sms', 'sent', 3],
