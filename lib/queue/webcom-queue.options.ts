@@ -77,12 +77,16 @@ export interface WebcomQueueModuleOptions {
   /** Recipients per job at most, below what the URL length allows. Default: no further cap. */
   maxRecipientsPerJob?: number;
   /**
-   * How long finished jobs (and their results) stay in Redis; a repeated `idempotencyKey` is
-   * recognised only while its jobs are kept. Default: completed jobs for 7 days, failed ones
-   * until an operator removes them.
+   * How long completed jobs (their numbers, text and result) stay in Redis, as BullMQ's
+   * `removeOnComplete`; a repeated `idempotencyKey` is recognised only while its jobs are kept.
+   * Default `{ age: 3600 }`: one hour after the send, long enough for an enqueue retried after
+   * a crash or a timeout, and no personal data kept past it.
    */
   removeOnComplete?: JobsOptions['removeOnComplete'];
-  /** How long failed jobs are kept, as BullMQ's `removeOnFail`. Default: until removed. */
+  /**
+   * How long failed jobs stay, as BullMQ's `removeOnFail`. Default `{ age: 604800 }`: seven
+   * days, time for an operator to decide on a send that may have been delivered (`resend`).
+   */
   removeOnFail?: JobsOptions['removeOnFail'];
   /** Further BullMQ worker settings, such as `lockDuration` and `stalledInterval`. */
   workerOptions?: WebcomWorkerTuning;
@@ -116,7 +120,15 @@ export interface ResolvedWebcomQueueOptions extends Required<
   maxRecipientsPerJob?: number;
 }
 
-const SEVEN_DAYS_IN_SECONDS = 7 * 24 * 60 * 60;
+/**
+ * Jobs hold personal data (numbers, texts): they are kept no longer than their purpose needs.
+ * A completed job serves a repeated `idempotencyKey` and `getJob`; a failed one waits for an
+ * operator's decision over a weekend and some.
+ */
+const WEBCOM_QUEUE_RETENTION = {
+  completedSeconds: 60 * 60,
+  failedSeconds: 7 * 24 * 60 * 60,
+} as const;
 
 const QUEUE_OPTIONS_SUBJECT = 'Webcom queue options';
 
@@ -243,8 +255,8 @@ export function resolveQueueOptions(
     maxUrlLength,
     urlReserve,
     maxRecipientsPerJob: options.maxRecipientsPerJob,
-    removeOnComplete: options.removeOnComplete ?? { age: SEVEN_DAYS_IN_SECONDS },
-    removeOnFail: options.removeOnFail ?? false,
+    removeOnComplete: options.removeOnComplete ?? { age: WEBCOM_QUEUE_RETENTION.completedSeconds },
+    removeOnFail: options.removeOnFail ?? { age: WEBCOM_QUEUE_RETENTION.failedSeconds },
     workerOptions: options.workerOptions ?? {},
   };
 }

@@ -102,8 +102,8 @@ describe('resolveQueueOptions', () => {
       backoffMs: 1000,
       maxUrlLength: 8000,
       urlReserve: 512,
-      removeOnComplete: { age: 604800 },
-      removeOnFail: false,
+      removeOnComplete: { age: 3600 },
+      removeOnFail: { age: 604800 },
     });
     expect(options.rateLimit).toBeUndefined();
   });
