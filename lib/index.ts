@@ -33,8 +33,8 @@ export {
 export { WebcomModule } from './webcom.module.js';
 export { WEBCOM_DEFAULT_BASE_URL, type WebcomModuleOptions } from './webcom-options.js';
 export { WebcomService } from './webcom.service.js';
+export { WebcomExceptionFilter } from './webcom-exception.filter.js';
 export {
-  WebcomExceptionFilter,
   webcomErrorResponse,
   type WebcomApiErrorBody,
   type WebcomErrorBody,
@@ -44,4 +44,4 @@ export {
   type WebcomTrackingTimeoutErrorBody,
   type WebcomTransportErrorBody,
   type WebcomValidationErrorBody,
-} from './webcom-exception.filter.js';
+} from './webcom-error-response.js';

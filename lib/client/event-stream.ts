@@ -1,5 +1,6 @@
 import { Subject, type Observable } from 'rxjs';
-import { possiblyDelivered } from '../errors/webcom-errors.js';
+import { maskPhoneNumbers } from '../errors/phone-masking.js';
+import { possiblyDelivered, WebcomError } from '../errors/webcom-errors.js';
 import type { WebcomEvent, WebcomOperation } from '../events.js';
 import type { Channel } from '../protocol/channels.js';
 
@@ -36,7 +37,10 @@ export class WebcomEventStream {
     }
   }
 
-  /** Emits a `failed` event for `error`. */
+  /**
+   * Emits a `failed` event for `error`. The library's errors mask phone numbers as they are
+   * built; any other error's message is masked here, as events carry no numbers.
+   */
   report(operation: WebcomOperation, error: unknown, channel?: Channel, recipients?: number): void {
     const { name, message } = error instanceof Error ? error : new Error(String(error));
     this.emit({
@@ -45,7 +49,7 @@ export class WebcomEventStream {
       ...(channel ? { channel } : {}),
       ...(recipients === undefined ? {} : { recipients }),
       error: name,
-      message,
+      message: error instanceof WebcomError ? message : maskPhoneNumbers(message),
       possiblyDelivered: possiblyDelivered(error),
     });
   }

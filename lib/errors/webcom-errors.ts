@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import type { SendResult, SentMessage } from '../protocol/results.js';
+import { maskPhoneNumbers } from './phone-masking.js';
 
 /** One invalid field: `field` is a dotted path such as `button.url`. */
 export interface WebcomFieldError {
@@ -52,19 +53,51 @@ export class WebcomValidationError extends WebcomError {
   }
 }
 
-/** The gateway answered, but not with success. */
+/** What a request to the gateway was: a send (may message and bill), or a read (idempotent). */
+export type WebcomCallKind = 'send' | 'read';
+
+/**
+ * D14, the one judgement of an HTTP answer other than success: could the message have gone
+ * out? A send answered 5xx may have been passed on before the server failed (a proxy's 502/504
+ * after the upstream took it, a PHP fatal after the insert): possibly delivered. A 429 is a
+ * refusal before processing, any other 4xx a refusal, and a read sends nothing.
+ */
+export function answerPossiblyDelivered(call: WebcomCallKind, status: number): boolean {
+  return call === 'send' && status >= 500 && status <= 599;
+}
+
+/**
+ * The gateway answered, but not with success. Its text is redacted and its phone numbers cut
+ * to their last four digits; it is for the server's log, not for an HTTP client.
+ */
 export class WebcomApiError extends WebcomError {
+  /** The gateway's answer, shortened, scrubbed of every secret and phone number (docs/protocol.md §3). */
+  readonly body: string;
+  /**
+   * True when the message may have gone out despite the error: a send answered 5xx (D14).
+   * A 429 or any other 4xx is a refusal, and a read sends nothing.
+   */
+  readonly possiblyDelivered: boolean;
+
   constructor(
     /** The gateway's HTTP status (2xx when the body was not an answer it gives). */
     readonly status: number,
-    /** The gateway's answer, shortened and scrubbed of every secret (docs/protocol.md §3). */
-    readonly body: string,
+    body: string,
+    /** What the request was; a hand-built error is taken for a send, the cautious reading. */
+    call: WebcomCallKind = 'send',
   ) {
-    super(`Webcom gateway refused the call (HTTP ${status})${body ? `: ${body}` : ''}`);
+    const masked = maskPhoneNumbers(body);
+    const delivered = answerPossiblyDelivered(call, status);
+    super(
+      `Webcom gateway refused the call (HTTP ${status})${masked ? `: ${masked}` : ''}` +
+        (delivered ? '; the message may have been delivered' : ''),
+    );
+    this.body = masked;
+    this.possiblyDelivered = delivered;
   }
 
   protected details() {
-    return { status: this.status, body: this.body };
+    return { status: this.status, body: this.body, possiblyDelivered: this.possiblyDelivered };
   }
 }
 
@@ -81,7 +114,7 @@ export class WebcomTransportError extends WebcomError {
     reason: string,
   ) {
     super(
-      `Webcom gateway unreachable (${code}): ${reason}` +
+      `Webcom gateway unreachable (${code}): ${maskPhoneNumbers(reason)}` +
         (possiblyDelivered ? '; the message may have been delivered' : ''),
     );
   }
@@ -95,7 +128,7 @@ export class WebcomTransportError extends WebcomError {
  * The gateway accepted a send (its 2xx answer carries message ids) but not one id per recipient,
  * so which recipient got which id is unknown. Messages may have gone out and been billed: do
  * not send again blindly; read the statuses of `messages` first. Not a `WebcomApiError`: that
- * one means the gateway refused, and nothing was sent (docs/protocol.md §3, D12).
+ * one means the gateway answered with an error status (docs/protocol.md §3, D12).
  */
 export class WebcomAmbiguousSendError extends WebcomError {
   /** Always true: the gateway accepted the request, so its messages may have gone out. */
@@ -126,12 +159,19 @@ export class WebcomAmbiguousSendError extends WebcomError {
 }
 
 /**
- * True when the call the error ended may still have reached the recipients: a transport error
- * after the request left, or an ambiguous acceptance. Resending then may message and bill twice.
+ * True when the call the error ended may still have reached the recipients, so that resending
+ * may message and bill twice: a transport error after the request left, a send answered 5xx
+ * (D14), an ambiguous acceptance, or a split send one of whose failed requests is any of these.
+ * Every reader of an error (events, the exception filter, telemetry, the queue) asks this.
  */
 export function possiblyDelivered(error: unknown): boolean {
+  if (error instanceof WebcomPartialSendError) {
+    return error.failed.some((part) => possiblyDelivered(part.error));
+  }
   return (
-    (error instanceof WebcomTransportError || error instanceof WebcomAmbiguousSendError) &&
+    (error instanceof WebcomApiError ||
+      error instanceof WebcomTransportError ||
+      error instanceof WebcomAmbiguousSendError) &&
     error.possiblyDelivered
   );
 }

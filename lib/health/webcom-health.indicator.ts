@@ -6,6 +6,7 @@ import { getWebcomToken } from '../get-webcom-token.util.js';
 import type { WebcomService } from '../webcom.service.js';
 import { describeAccount, registeredAccounts } from '../util/registered-accounts.js';
 import { withTimeout } from '../util/with-timeout.js';
+import { healthFailureReason } from './failure-reason.js';
 
 /** What `WebcomHealthIndicator.isHealthy` checks against. */
 export interface WebcomHealthOptions {
@@ -48,7 +49,7 @@ class HealthCheckTimeout extends Error {
  * `TerminusModule` and call `isHealthy()` inside `HealthCheckService.check([...])`.
  *
  * It reads the balance on every check and never throws: a failed read is `down` with the
- * error's name and message (errors of this library carry no secret).
+ * error's name and a short reason (`gateway refused: HTTP 500`), never the gateway's text.
  */
 @Injectable()
 export class WebcomHealthIndicator {
@@ -82,9 +83,9 @@ export class WebcomHealthIndicator {
             () => new HealthCheckTimeout(timeoutMs),
           ));
     } catch (error) {
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
+      const { name } = error instanceof Error ? error : new Error(String(error));
       return indicator.down({
-        message: `balance unavailable: ${message}`,
+        message: `balance unavailable: ${healthFailureReason(error)}`,
         error: name,
         ...(error instanceof UnknownAccount ? { accounts: error.accounts } : {}),
       });

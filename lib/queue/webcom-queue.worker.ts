@@ -8,8 +8,10 @@ import type { ModuleRef } from '@nestjs/core';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job, type Worker, type WorkerOptions } from 'bullmq';
 import {
+  possiblyDelivered,
   WebcomApiError,
   WebcomError,
+  WebcomPartialSendError,
   WebcomTransportError,
   WebcomValidationError,
 } from '../errors/webcom-errors.js';
@@ -23,18 +25,19 @@ import { claimSend, releaseSend } from './send-claim.js';
 import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
 
 /**
- * What a failed send means for its job (see `WebcomTransportError.possiblyDelivered`):
+ * What a failed send means for its job, by the errors' own judgement (`possiblyDelivered`, D14):
  * - `retry`: it provably never left (refused connection, DNS): BullMQ tries again with backoff;
- * - `refused`: the gateway answered no, or the input was refused before any request: final;
- * - `unknown`: it may have been delivered (timeout, reset, a 5xx that may have been processed,
- *   a split send that partly went out, an unexpected error): final, never repeated by itself.
+ * - `refused`: the gateway answered no (a 4xx, 429 included), or the input was refused before any
+ *   request: final;
+ * - `unknown`: it may have been delivered (timeout, reset, a send answered 5xx, a split send
+ *   that partly went out, an unexpected error): final, never repeated by itself.
  */
 type Verdict = 'retry' | 'refused' | 'unknown';
 
 function judge(error: unknown): Verdict {
-  if (error instanceof WebcomTransportError) return error.possiblyDelivered ? 'unknown' : 'retry';
-  if (error instanceof WebcomApiError) return error.status >= 500 ? 'unknown' : 'refused';
-  if (error instanceof WebcomValidationError) return 'refused';
+  if (possiblyDelivered(error) || error instanceof WebcomPartialSendError) return 'unknown';
+  if (error instanceof WebcomTransportError) return 'retry';
+  if (error instanceof WebcomApiError || error instanceof WebcomValidationError) return 'refused';
   return 'unknown';
 }
 

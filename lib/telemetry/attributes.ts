@@ -1,5 +1,4 @@
 import {
-  possiblyDelivered as callPossiblyDelivered,
   WebcomAmbiguousSendError,
   WebcomApiError,
   WebcomPartialSendError,
@@ -80,13 +79,8 @@ export function retryReason(reason: string | number): string {
   return ERROR_CODE.test(reason) ? reason : OTHER;
 }
 
-/** As `events$` reports it; a split send, when any of its failed requests may have gone out. */
-export function possiblyDelivered(error: unknown): boolean {
-  if (error instanceof WebcomPartialSendError) {
-    return error.failed.some((part) => callPossiblyDelivered(part.error));
-  }
-  return callPossiblyDelivered(error);
-}
+/** D14: the error's own judgement, the one events, the filter and the queue use too. */
+export { possiblyDelivered } from '../errors/webcom-errors.js';
 
 /** The HTTP status of the answer behind an error, when there was one. */
 export function errorStatus(error: unknown): number | undefined {

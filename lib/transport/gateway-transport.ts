@@ -1,4 +1,5 @@
 import type { SecretRedactor } from '../errors/redaction.js';
+import { maskPhoneNumbers } from '../errors/phone-masking.js';
 import { WebcomApiError } from '../errors/webcom-errors.js';
 
 /**
@@ -31,13 +32,17 @@ export interface GatewayTransport {
 
 const MAX_ERROR_BODY_CHARS = 500;
 
-/** A gateway answer as an error: its body shortened and scrubbed of our credentials. */
+/**
+ * A gateway answer as an error: its body shortened and scrubbed of our credentials and of phone
+ * numbers (masked before the cut, so that no number is cut short of its mask).
+ */
 export function gatewayRefusal(
   response: GatewayResponse,
   redactor: SecretRedactor,
+  kind?: CallKind,
 ): WebcomApiError {
-  const body = redactor.redact(response.body.slice(0, MAX_ERROR_BODY_CHARS * 2));
+  const body = maskPhoneNumbers(redactor.redact(response.body.slice(0, MAX_ERROR_BODY_CHARS * 2)));
   const shortened =
     body.length > MAX_ERROR_BODY_CHARS ? `${body.slice(0, MAX_ERROR_BODY_CHARS)}…` : body;
-  return new WebcomApiError(response.status, shortened);
+  return new WebcomApiError(response.status, shortened, kind);
 }

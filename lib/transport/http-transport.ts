@@ -267,7 +267,7 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
     if (kind === 'read' && (answer.status === 429 || answer.status >= 500)) {
       throw new RetryableStatus(answer, parseRetryAfter(response.headers['retry-after']));
     }
-    throw gatewayRefusal(answer, this.redactor);
+    throw gatewayRefusal(answer, this.redactor, kind);
   }
 
   /** A failure on the module's engine: it says itself whether the request was written. */
@@ -336,7 +336,9 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
   }
 
   private final(error: unknown): unknown {
-    if (error instanceof RetryableStatus) return gatewayRefusal(error.response, this.redactor);
+    if (error instanceof RetryableStatus) {
+      return gatewayRefusal(error.response, this.redactor, 'read');
+    }
     this.logger.warn(`Webcom call failed: ${(error as Error).message}`);
     return error;
   }

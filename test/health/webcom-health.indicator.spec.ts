@@ -94,14 +94,40 @@ describe('WebcomHealthIndicator', () => {
       expect(result.webcom.status).toBe('up');
     });
 
-    it('is down with the error name and message when the balance call fails', async () => {
+    it('is down with the error name and a short reason when the balance call fails', async () => {
       const error = new WebcomTransportError('ETIMEDOUT', false, 'timed out after 10000 ms');
       webcom.failNext(error);
       await expect(indicator.isHealthy('webcom', { minBalance: 10 })).resolves.toEqual({
         webcom: {
           status: 'down',
           error: 'WebcomTransportError',
-          message: `balance unavailable: ${error.message}`,
+          message: 'balance unavailable: gateway unreachable: ETIMEDOUT',
+        },
+      });
+    });
+
+    it("shows the gateway's status, never its page: no HTML, no echoed number", async () => {
+      const page =
+        '<html><h1>500 Internal Server Error</h1><p>PHP Fatal error in /var/www/balance.php:12 ' +
+        'for 79991234567</p></html>';
+      webcom.failNext(new WebcomApiError(500, page, 'read'));
+      const result = await indicator.isHealthy();
+      expect(result).toEqual({
+        webcom: {
+          status: 'down',
+          error: 'WebcomApiError',
+          message: 'balance unavailable: gateway refused: HTTP 500',
+        },
+      });
+    });
+
+    it("masks numbers and strips markup in another error's message", async () => {
+      webcom.failNext(new Error('<b>lookup failed</b> for +7 999 123-45-67'));
+      await expect(indicator.isHealthy()).resolves.toEqual({
+        webcom: {
+          status: 'down',
+          error: 'Error',
+          message: 'balance unavailable: lookup failed for +***4567',
         },
       });
     });
@@ -251,7 +277,13 @@ describe('WebcomHealthIndicator', () => {
       expect(response).toMatchObject({
         error: { webcom: { status: 'down', error: WebcomApiError.name } },
       });
-      expect(JSON.stringify(response)).toContain('authorization failed');
+      expect(response).toMatchObject({
+        error: {
+          webcom: {
+            message: expect.stringMatching(/^balance unavailable: gateway refused: HTTP \d{3}$/),
+          },
+        },
+      });
       expect(JSON.stringify(response)).not.toContain(PASSWORD);
     });
   });

@@ -323,6 +323,34 @@ describe('WebcomService reporting to an OpenTelemetry SDK', () => {
     ).toEqual([['possibly_delivered', 3]]);
   });
 
+  it('reports a send answered 502 as possibly delivered (D14), a 429 as a refusal', async () => {
+    gateway.answer = () => ({ status: 502, body: 'Bad Gateway' });
+    await expect(webcom.sendSms({ to: phones(2), text: 'Hello' })).rejects.toMatchObject({
+      status: 502,
+      possiblyDelivered: true,
+    });
+    expect(spanNamed('send sms').attributes).toMatchObject({
+      'error.type': '502',
+      'webcom.possibly_delivered': true,
+    });
+    gateway.answer = () => ({ status: 429, body: 'slow down' });
+    await expect(webcom.sendViber({ to: phones(1), text: 'Hello' })).rejects.toMatchObject({
+      status: 429,
+      possiblyDelivered: false,
+    });
+    expect(spanNamed('send viber').attributes).toMatchObject({
+      'error.type': '429',
+      'webcom.possibly_delivered': false,
+    });
+    const messages = pointsOf((await otel.metrics()).get('webcom.messages'));
+    expect(
+      messages.map((point) => [point.attributes['webcom.message.outcome'], point.value]).sort(),
+    ).toEqual([
+      ['failed', 1],
+      ['possibly_delivered', 2],
+    ]);
+  });
+
   it('names the account a span and the balance gauge belong to', async () => {
     const script = new WebcomService(
       { credentials: CREDENTIALS, baseUrl: gateway.baseUrl },

@@ -93,7 +93,8 @@ describe('WebcomTelemetry with an SDK registered', () => {
         scope.request({ index: 0, count: 1, recipients: 2 }, () => Promise.reject(timeout)),
       ),
     ).rejects.toBe(timeout);
-    const refusal = new WebcomApiError(503, 'busy');
+    // A read answered 5xx sent nothing (D14).
+    const refusal = new WebcomApiError(503, 'busy', 'read');
     await expect(
       telemetry.operation({ operation: 'status' }, () => Promise.reject(refusal)),
     ).rejects.toBe(refusal);
