@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { WEBCOM_INDIVIDUAL_CODE } from './protocol/channels.js';
 import type { Credentials, Senders } from './protocol/messages.js';
+import { checkAccountName } from './options/account-name.js';
 import { WebcomModuleOptionsSchema } from './options/module-options.schema.js';
 import { validateOptions } from './options/validate-options.js';
 
@@ -32,6 +33,12 @@ export interface WebcomModuleOptions {
   individualCode?: string;
   /** Put message texts into the event stream. Default false: texts are personal data. */
   includeTextInEvents?: boolean;
+  /**
+   * Log one debug line per gateway request (method, path, status, time; every value but a few
+   * safe parameters masked). Default false: a busy app or a script sending thousands of
+   * messages would print thousands of lines.
+   */
+  logRequests?: boolean;
   /**
    * `'env'`: reach the gateway through the proxy that `HTTPS_PROXY` (`HTTP_PROXY` for an http
    * `baseUrl`) names, unless `NO_PROXY` lists its host. Default: no proxy, whatever the
@@ -70,6 +77,7 @@ export const WEBCOM_DEFAULT_BASE_URL = 'https://my3.webcom.mobi';
  * account `name`, when it has one), never its value: a value may be a secret.
  */
 export function resolveOptions(options: WebcomModuleOptions, name?: string): ResolvedWebcomOptions {
+  checkAccountName(name);
   // A `.env` slip such as a trailing space must not boot a client whose every call fails.
   const baseUrl = typeof options?.baseUrl === 'string' ? options.baseUrl.trim() : options?.baseUrl;
   const checked =
@@ -91,6 +99,7 @@ export function resolveOptions(options: WebcomModuleOptions, name?: string): Res
     maxSmsSegments: options.maxSmsSegments,
     individualCode: options.individualCode ?? WEBCOM_INDIVIDUAL_CODE,
     includeTextInEvents: options.includeTextInEvents ?? false,
+    logRequests: options.logRequests ?? false,
     proxy: options.proxy,
     ca: options.ca,
     axiosInstance: options.axiosInstance,

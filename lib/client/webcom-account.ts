@@ -1,6 +1,8 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger, type Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { SecretRedactor } from '../errors/redaction.js';
+import { checkAccountRegisteredOnce } from '../options/account-name.js';
 import { getWebcomProviderToken, type WebcomProvider } from '../get-webcom-provider-token.util.js';
 import type { GatewayTransport } from '../transport/gateway-transport.js';
 import { recordRetry, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
@@ -57,6 +59,7 @@ export function createHttpTransport(
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       loggableParams: LOGGABLE_PARAMS,
+      logRequests: options.logRequests,
       onRetry: recordRetry,
     },
     new SecretRedactor(credentialSecrets(options)),
@@ -102,8 +105,12 @@ export function webcomAccountProviders(
     {
       provide: token('options'),
       // The options are checked here, so bad ones stop the application at boot.
-      useFactory: (options: WebcomModuleOptions) => resolveOptions(options, name),
-      inject: [rawOptionsToken],
+      useFactory: (options: WebcomModuleOptions, moduleRef: ModuleRef) => {
+        const resolved = resolveOptions(options, name);
+        checkAccountRegisteredOnce(name, moduleRef);
+        return resolved;
+      },
+      inject: [rawOptionsToken, ModuleRef],
     },
     {
       provide: token('http-service'),

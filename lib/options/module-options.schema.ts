@@ -125,6 +125,10 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   includeTextInEvents!: boolean;
 
   @IfGiven()
+  @OptionRule('isBoolean', 'must be true or false', (value) => typeof value === 'boolean')
+  logRequests!: boolean;
+
+  @IfGiven()
   @OptionRule(
     'isEnvProxy',
     "must be 'env' (HTTPS_PROXY, HTTP_PROXY and NO_PROXY)",

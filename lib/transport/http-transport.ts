@@ -31,6 +31,8 @@ export interface HttpTransportOptions {
   retries: number;
   /** Names of query parameters whose values may be logged (everything else is masked). */
   loggableParams: ReadonlySet<string>;
+  /** One debug line per request, only when asked (the module's `logRequests`). */
+  logRequests?: boolean;
   /** Told of each retry, before its wait; called in the context of the call being retried. */
   onRetry?: (retry: TransportRetry) => void;
 }
@@ -251,7 +253,7 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
   }
 
   private async attempt(url: string, kind: CallKind): Promise<GatewayResponse> {
-    const debug = Logger.isLevelEnabled('debug');
+    const debug = this.options.logRequests === true && Logger.isLevelEnabled('debug');
     const started = debug ? performance.now() : 0;
     const response = this.engine
       ? await this.axios.get<string>(url, this.engineConfig).catch((error: unknown) => {
