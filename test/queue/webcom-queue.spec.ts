@@ -2,7 +2,7 @@ import '../support/quiet-logs.js';
 import { getQueueToken } from '@nestjs/bullmq';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Test, type TestingModule } from '@nestjs/testing';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebcomModule, WebcomValidationError, type WebcomModuleOptions } from '../../lib/index.js';
 import { WebcomQueueHealthIndicator } from '../../lib/queue/health.js';
@@ -367,5 +367,52 @@ describeWithRedis('WebcomQueue on Redis', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describeWithRedis('WebcomQueue retention of personal data in Redis', () => {
+  /** The job as BullMQ stored it in Redis. */
+  async function stored({ app, queueName }: Harness, id: string): Promise<Job> {
+    const job = await app.get<Queue>(getQueueToken(queueName)).getJob(id);
+    if (!job) throw new Error(`job ${id} is not in Redis`);
+    return job;
+  }
+
+  it('gives every job an age limit by default: completed 1 hour, failed 7 days', async () => {
+    const harness = await start({ runWorker: false });
+    const [id] = await harness.queue.enqueue('sms', { to: ['79991234567'], text: 'Hi' });
+
+    const job = await stored(harness, id);
+
+    // The old default kept failed jobs, numbers and texts, until an operator removed them.
+    expect(job.opts.removeOnComplete).toEqual({ age: 3600 });
+    expect(job.opts.removeOnFail).toEqual({ age: 7 * 24 * 3600 });
+  });
+
+  it('takes the ages given to forRoot', async () => {
+    const harness = await start({
+      runWorker: false,
+      removeOnComplete: { age: 60 },
+      removeOnFail: { age: 86_400, count: 1000 },
+    });
+    const [id] = await harness.queue.enqueue('sms', { to: ['79991234567'], text: 'Hi' });
+
+    const job = await stored(harness, id);
+
+    expect(job.opts.removeOnComplete).toEqual({ age: 60 });
+    expect(job.opts.removeOnFail).toEqual({ age: 86_400, count: 1000 });
+  });
+
+  it('removes a completed job, its number and text, once its age has passed', async () => {
+    const { queue } = await start({ removeOnComplete: { age: 1 } });
+    const [first] = await queue.enqueue('sms', { to: ['79991234567'], text: 'Code 4821' });
+    expect(await settled(queue, first)).toMatchObject({ state: 'completed' });
+
+    // BullMQ removes aged jobs when a later job finishes.
+    await sleep(1100);
+    const [second] = await queue.enqueue('sms', { to: ['79997654321'], text: 'Hi' });
+    await settled(queue, second);
+
+    expect(await queue.getJob(first)).toBeUndefined();
   });
 });
