@@ -45,6 +45,8 @@ describe('hardening on the wire', () => {
       baseUrl: gateway.baseUrl,
       senders: { sms: 'Shop', viber: 'ShopV', voice: 'ShopVoice' },
       retries: 0,
+      // The request log lines too are checked for what must never be logged.
+      logRequests: true,
       ...extra,
     });
     created.events$.subscribe((event) => events.push(event));

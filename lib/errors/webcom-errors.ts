@@ -1,5 +1,7 @@
 import { inspect } from 'node:util';
 import type { SendResult, SentMessage } from '../protocol/results.js';
+import type { CallKind } from '../transport/gateway-transport.js';
+import { answerPossiblyDelivered } from './delivery-judgement.js';
 import { maskPhoneNumbers } from './phone-masking.js';
 
 /** One invalid field: `field` is a dotted path such as `button.url`. */
@@ -53,19 +55,6 @@ export class WebcomValidationError extends WebcomError {
   }
 }
 
-/** What a request to the gateway was: a send (may message and bill), or a read (idempotent). */
-export type WebcomCallKind = 'send' | 'read';
-
-/**
- * D14, the one judgement of an HTTP answer other than success: could the message have gone
- * out? A send answered 5xx may have been passed on before the server failed (a proxy's 502/504
- * after the upstream took it, a PHP fatal after the insert): possibly delivered. A 429 is a
- * refusal before processing, any other 4xx a refusal, and a read sends nothing.
- */
-export function answerPossiblyDelivered(call: WebcomCallKind, status: number): boolean {
-  return call === 'send' && status >= 500 && status <= 599;
-}
-
 /**
  * The gateway answered, but not with success. Its text is redacted and its phone numbers cut
  * to their last four digits; it is for the server's log, not for an HTTP client.
@@ -84,7 +73,7 @@ export class WebcomApiError extends WebcomError {
     readonly status: number,
     body: string,
     /** What the request was; a hand-built error is taken for a send, the cautious reading. */
-    call: WebcomCallKind = 'send',
+    call: CallKind = 'send',
   ) {
     const masked = maskPhoneNumbers(body);
     const delivered = answerPossiblyDelivered(call, status);

@@ -9,7 +9,7 @@ import {
   WebcomValidationError,
   type WebcomEvent,
 } from '../../lib/index.js';
-import { answerPossiblyDelivered } from '../../lib/errors/webcom-errors.js';
+import { answerPossiblyDelivered } from '../../lib/errors/delivery-judgement.js';
 import { RecordingGateway, successAnswer } from '../support/recording-gateway.js';
 import '../support/quiet-logs.js';
 

@@ -140,7 +140,7 @@ describe.each(credentialForms)('no rendering holds the %s', (_, credentials) => 
   });
 
   it('in the debug log of a successful call', async () => {
-    const webcom = service();
+    const webcom = service({ logRequests: true });
     await webcom.sendSms({ to: '79991234567', text: 'private text' });
     expect(logger.lines.join('\n')).toContain('sendsms.php');
     expect(logger.lines.join('\n')).not.toContain('private text');
