@@ -31,9 +31,11 @@ interface FastifyLikeResponse {
  *
  * Every body also holds `statusCode`, `error` (the class name) and `message`: fixed words per
  * class, never the gateway's text, a secret or a phone number. The error's own message (the
- * gateway's answer, redacted and masked) goes to the server's log, as a warning. Register it for the whole app with `{ provide: APP_FILTER, useClass:
- * WebcomExceptionFilter }`, or on a controller with `@UseFilters(WebcomExceptionFilter)`.
- * Other errors pass on to the app's other filters.
+ * gateway's answer, redacted and masked) goes to the server's log, as a warning.
+ *
+ * Register it for the whole app with `{ provide: APP_FILTER, useClass: WebcomExceptionFilter }`,
+ * or on a controller with `@UseFilters(WebcomExceptionFilter)`. Other errors pass on to the
+ * app's other filters.
  */
 @Catch(WebcomError)
 export class WebcomExceptionFilter implements ExceptionFilter<WebcomError> {
