@@ -6,7 +6,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // The sample imports the package by name: test it against the sources, not a stale dist/.
     '^nestjs-webcom$': '<rootDir>/lib/index.ts',
-    '^nestjs-webcom/(health|testing|queue)$': '<rootDir>/lib/$1/index.ts',
+    '^nestjs-webcom/(health|testing|queue|verification)$': '<rootDir>/lib/$1/index.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
