@@ -15,10 +15,19 @@ const UNDELIVERED = new Set(['not_deliver', 'expired', 'partly_deliver']);
 
 /** A step's message through the account's `WebcomService`, and what the gateway says of it. */
 export class VerificationSender {
+  private account?: WebcomService;
+
   constructor(
-    private readonly webcom: WebcomService,
+    /** The account's service, or how to find it once every provider of the app exists. */
+    private readonly resolve: WebcomService | (() => WebcomService),
     private readonly templates: Readonly<Record<TemplateChannel, string>>,
   ) {}
+
+  /** The account's service, found on first use (`WebcomVerificationService.onModuleInit`). */
+  get webcom(): WebcomService {
+    this.account ??= typeof this.resolve === 'function' ? this.resolve() : this.resolve;
+    return this.account;
+  }
 
   /**
    * Sends one step to `to` and answers its message id. `code` is the step's code; a flashcall

@@ -54,10 +54,13 @@ async function createStore(options: ResolvedVerificationOptions): Promise<Verifi
 
 /** The account's `WebcomService`, from wherever the app registered its `WebcomModule`. */
 function accountService(moduleRef: ModuleRef, account: string | undefined): WebcomService {
-  let webcom: WebcomService;
+  let webcom: WebcomService | null;
   try {
     webcom = moduleRef.get<WebcomService>(getWebcomToken(account), { strict: false });
   } catch {
+    webcom = null;
+  }
+  if (!webcom) {
     throw new WebcomValidationError(
       [{ field: 'account', messages: ['names no WebcomModule account of the application'] }],
       'Webcom verification options',
@@ -111,7 +114,12 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<WebcomVerifica
           options: ResolvedVerificationOptions,
           store: VerificationStore,
         ) =>
-          new WebcomVerificationService(accountService(moduleRef, options.account), store, options),
+          new WebcomVerificationService(
+            // Found once every module's providers exist: the WebcomModule may come later.
+            () => accountService(moduleRef, options.account),
+            store,
+            options,
+          ),
         inject: [ModuleRef, RESOLVED_OPTIONS, VERIFICATION_STORE],
       },
     ],

@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { validateDto } from '../dto/validate.js';
 import { WebcomValidationError } from '../errors/webcom-errors.js';
@@ -31,7 +31,7 @@ const MAX_CODE_LENGTH = 64;
  * `resend` goes on through the workflow. Codes are stored only as HMACs, numbers only as HMACs
  * and sealed; no error, event or metric carries either.
  */
-export class WebcomVerificationService implements OnApplicationShutdown {
+export class WebcomVerificationService implements OnModuleInit, OnApplicationShutdown {
   private readonly secrets: VerificationSecrets;
   private readonly sender: VerificationSender;
   private readonly admission: VerificationAdmission;
@@ -41,7 +41,8 @@ export class WebcomVerificationService implements OnApplicationShutdown {
   readonly events$: Observable<VerificationEvent> = this.reporter.events$;
 
   constructor(
-    webcom: WebcomService,
+    /** The account's `WebcomService`, or how to find it once the app's providers exist. */
+    webcom: WebcomService | (() => WebcomService),
     private readonly store: VerificationStore,
     private readonly options: ResolvedVerificationOptions,
     /** Epoch milliseconds; a test may pass its own clock. */
@@ -191,6 +192,11 @@ export class WebcomVerificationService implements OnApplicationShutdown {
     if (typeof id !== 'string' || id === '') return undefined;
     const record = await this.store.find(id);
     return record && toVerification(record, this.secrets.unseal(id, record.sealedTo), this.now());
+  }
+
+  /** Finds the account now, so that a missing or unsafe one stops the boot. */
+  onModuleInit(): void {
+    void this.sender.webcom;
   }
 
   /** Completes `events$`. */
