@@ -140,7 +140,7 @@ const isRedisConnection = (value: unknown) =>
 /** A store of the app's own: the `VerificationStore` methods. */
 export const isVerificationStore = (value: unknown): value is VerificationStore =>
   isObject(value) &&
-  ['create', 'find', 'reserveAttempt', 'approve', 'claimResend', 'advance', 'cancel'].every(
+  ['create', 'find', 'reserveAttempt', 'approve', 'claimResend', 'attachMessage', 'cancel'].every(
     (method) => typeof value[method] === 'function',
   );
 
