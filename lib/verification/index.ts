@@ -29,6 +29,7 @@ export {
   type AttemptOutcome,
   type CancelOutcome,
   type CreateOutcome,
+  type NotLive,
   type ResendOutcome,
   type StepChange,
   type StoredVerification,
@@ -36,8 +37,6 @@ export {
   type Unavailable,
   type VerificationStore,
 } from './verification-store.js';
-export { MemoryVerificationStore } from './memory-verification-store.js';
-export { DEFAULT_REDIS_PREFIX, RedisVerificationStore } from './redis-verification-store.js';
 export { CODE_PLACEHOLDER, DEFAULT_TEMPLATES } from './verification-templates.js';
 export type * from './verification.types.js';
 export { VERIFICATION_CHANNELS } from './verification.types.js';

@@ -17,18 +17,25 @@ export type VerificationOutcome =
 
 /** A code went out: on `start`, or on `resend` (`resend: true`). */
 export interface VerificationStartedEvent {
+  /** Tells this event from the other `VerificationEvent`s. */
   type: 'started';
+  /** The verification's id. */
   verificationId: string;
+  /** The channel the code went out on. */
   channel: VerificationChannel;
   /** The step's index in the workflow. */
   step: number;
+  /** True for a `resend`, false for the `start`. */
   resend: boolean;
 }
 
 /** The right code was checked: the verification is spent. */
 export interface VerificationApprovedEvent {
+  /** Tells this event from the other `VerificationEvent`s. */
   type: 'approved';
+  /** The verification's id. */
   verificationId: string;
+  /** The channel of the step whose code was approved. */
   channel: VerificationChannel;
   /** Checks it took, the approving one included. */
   attempts: number;
@@ -36,9 +43,13 @@ export interface VerificationApprovedEvent {
 
 /** A check or a send did not succeed. */
 export interface VerificationFailedEvent {
+  /** Tells this event from the other `VerificationEvent`s. */
   type: 'failed';
+  /** The verification's id. */
   verificationId: string;
+  /** The current step's channel, where the failure concerns one. */
   channel?: VerificationChannel;
+  /** What failed: a wrong code, the last attempt used up, expiry, cancel, or a send. */
   outcome: Exclude<VerificationOutcome, 'started' | 'approved' | 'conflict' | 'rate_limited'>;
 }
 

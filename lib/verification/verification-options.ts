@@ -18,9 +18,13 @@ import { DEFAULT_TEMPLATES, CODE_PLACEHOLDER } from './verification-templates.js
 
 /** Where a Redis store connects: ioredis's own connection options, the few a store needs. */
 export interface VerificationRedisConnection {
+  /** The server's host name or address. */
   host: string;
+  /** Its port, usually 6379. */
   port: number;
+  /** The database number. Default 0. */
   db?: number;
+  /** The password (`AUTH`), if the server asks for one. */
   password?: string;
 }
 
@@ -29,8 +33,11 @@ export interface VerificationRedisConnection {
  * not require ioredis to be installed.
  */
 export interface VerificationRedisClient {
+  /** Runs a loaded script: one round trip per store operation. */
   evalsha(sha: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** Runs (and loads) a script the server does not know yet. */
   eval(script: string, numberOfKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** Closes the connection; called only for a client the module opened. */
   quit(): Promise<unknown>;
 }
 
@@ -44,10 +51,13 @@ export interface VerificationRedisStoreOptions {
 
 /** A number of starts per window, counted in the store. */
 export interface VerificationLimit {
+  /** Starts allowed in one window. */
   max: number;
+  /** The window's length, from the first start it counts. */
   windowSeconds: number;
 }
 
+/** How many starts the store allows per number and per `rateLimitKey`. */
 export interface VerificationLimits {
   /** Starts per number per window. Default 5 per 3600 s. */
   perNumber?: VerificationLimit;
@@ -75,6 +85,7 @@ export interface WebcomVerificationModuleOptions {
   templates?: Partial<Record<TemplateChannel, string>>;
   /** Seconds before `resend` may repeat a step. Default 30. */
   resendCooldownSeconds?: number;
+  /** Starts per number (default 5 per hour) and per `rateLimitKey` (default 10 per hour). */
   limits?: VerificationLimits;
   /** ISO 3166 alpha-2 countries a number may belong to. Default: any. */
   allowedCountries?: string[];

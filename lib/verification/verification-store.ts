@@ -12,14 +12,17 @@ export const VERIFICATION_STORE = Symbol('WebcomVerificationStore');
  * `numberKey`, and the number sealed under the module's secret, `sealedTo`).
  */
 export interface StoredVerification {
+  /** The verification's id. */
   id: string;
   /** The HMAC of the number: the key "one pending verification per number" is kept under. */
   numberKey: string;
   /** The number, AES-GCM sealed: what lets any instance resend. */
   sealedTo: string;
+  /** Its steps, with their timeouts. */
   workflow: Required<VerificationStep>[];
   /** The current step's index in `workflow`. */
   step: number;
+  /** The current step's channel. */
   channel: VerificationChannel;
   /** The HMAC of the current step's code; empty for a flashcall, whose code the gateway keeps. */
   codeDigest: string;
@@ -29,52 +32,105 @@ export interface StoredVerification {
   state: 'pending' | 'approved' | 'cancelled';
   /** Checks counted so far (wrong ones, and the one that approved). */
   attempts: number;
+  /** Checks allowed (`maxCheckAttempts` when it started). */
   maxAttempts: number;
-  /** Epoch milliseconds. */
+  /** When it expires, epoch milliseconds (as the other times). */
   expiresAt: number;
+  /** When the current step was first sent: its `timeoutSeconds` run from here. */
   stepStartedAt: number;
+  /** When `resend` is allowed next. */
   resendAvailableAt: number;
 }
 
 /** A rate-limit counter a `create` increments: `key` is already an HMAC. */
 export interface StoreLimit {
+  /** The counter's key: an HMAC of the number or of the rate-limit key. */
   key: string;
+  /** Starts allowed per window. */
   max: number;
+  /** The window, from the first start it counts. */
   windowSeconds: number;
 }
 
+/** What `create` did. */
 export type CreateOutcome =
-  | { outcome: 'created' }
-  /** The number has a live verification: its id. */
-  | { outcome: 'conflict'; id: string }
-  /** A counter is at its max: how long until its window ends. */
-  | { outcome: 'rate_limited'; retryAfterSeconds: number };
+  | {
+      /** Stored, and the counters incremented. */
+      outcome: 'created';
+    }
+  | {
+      /** The number has a live verification. */
+      outcome: 'conflict';
+      /** That verification's id. */
+      id: string;
+    }
+  | {
+      /** A counter is at its max; nothing was stored or counted. */
+      outcome: 'rate_limited';
+      /** Seconds until its window ends. */
+      retryAfterSeconds: number;
+    };
 
 /** Why an operation found no live verification to act on. */
 export type Unavailable = 'not_found' | 'expired' | 'cancelled' | 'approved' | 'too_many_attempts';
 
+/** What an operation answers when the verification is not live. */
+export interface NotLive {
+  /** Why not. */
+  outcome: Unavailable;
+}
+
+/** What `reserveAttempt` did. */
 export type AttemptOutcome =
-  /** The attempt is counted (`record.attempts` includes it): compare the code now. */
-  { outcome: 'reserved'; record: StoredVerification } | { outcome: Unavailable };
+  | {
+      /** The attempt is counted: compare the code now. */
+      outcome: 'reserved';
+      /** The record, its `attempts` including this one. */
+      record: StoredVerification;
+    }
+  | NotLive;
 
 /** A step change `claimResend` installs: the step, its channel and its code's digest. */
 export interface StepChange {
+  /** The step the caller saw: the change applies only if it still is the current one. */
   fromStep: number;
+  /** The step to send now (the same one, or the next). */
   toStep: number;
+  /** Its channel. */
   channel: VerificationChannel;
+  /** The HMAC of its new code; empty for a flashcall. */
   codeDigest: string;
+  /** How long until the next resend is allowed. */
   cooldownMs: number;
 }
 
-/** `done`: it was live and is cancelled now. */
-export type CancelOutcome = { outcome: 'done' } | { outcome: Unavailable };
+/** What `cancel` did. */
+export type CancelOutcome =
+  | {
+      /** It was live and is cancelled now. */
+      outcome: 'done';
+    }
+  | NotLive;
 
+/** What `claimResend` did. */
 export type ResendOutcome =
-  | { outcome: 'claimed'; record: StoredVerification }
-  | { outcome: 'too_early'; retryAfterMs: number }
-  /** Another resend changed the step first. */
-  | { outcome: 'moved' }
-  | { outcome: Unavailable };
+  | {
+      /** The change is installed: send its step now. */
+      outcome: 'claimed';
+      /** The record after the change. */
+      record: StoredVerification;
+    }
+  | {
+      /** The cooldown is not over. */
+      outcome: 'too_early';
+      /** Milliseconds until it is. */
+      retryAfterMs: number;
+    }
+  | {
+      /** Another resend changed the step first. */
+      outcome: 'moved';
+    }
+  | NotLive;
 
 /**
  * Where verifications live. Every method is one atomic operation (one round trip to a remote

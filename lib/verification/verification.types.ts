@@ -16,6 +16,7 @@ export const VERIFICATION_CHANNELS: readonly VerificationChannel[] = Object.keys
 
 /** One step of a workflow: a channel, and how long it gets before `resend` may move on. */
 export interface VerificationStep {
+  /** The channel this step sends its code on; a flashcall's code is the gateway's. */
   channel: VerificationChannel;
   /** Seconds after the step's send before `resend` moves to the next step. Default 60. */
   timeoutSeconds?: number;
@@ -35,6 +36,7 @@ export interface Verification {
   channel: VerificationChannel;
   /** The index of the current step in the workflow, from 0. */
   step: number;
+  /** Where it is now. */
   status: VerificationStatus;
   /** After this, `check` answers `expired`. */
   expiresAt: Date;
@@ -65,7 +67,9 @@ export interface StartVerificationOptions {
 export type CheckStatus =
   'approved' | 'wrong_code' | 'expired' | 'too_many_attempts' | 'not_found' | 'cancelled';
 
+/** What `check` answered, and how many wrong codes the verification still allows. */
 export interface VerificationCheckResult {
+  /** `approved` once; `wrong_code` while attempts are left; else why it cannot be approved. */
   status: CheckStatus;
   /** Wrong codes still allowed after this check (0 once it is decided). */
   attemptsLeft: number;

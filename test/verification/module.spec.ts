@@ -1,8 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { WebcomValidationError } from '../../lib/errors/webcom-errors.js';
 import { WebcomTestingModule } from '../../lib/testing/index.js';
+import { MemoryVerificationStore } from '../../lib/verification/memory-verification-store.js';
 import {
-  MemoryVerificationStore,
   VERIFICATION_METRIC,
   VERIFICATION_STORE,
   WebcomVerificationModule,
