@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { WebcomExceptionFilter, WebcomModule } from 'nestjs-webcom';
 import { WebcomHealthIndicator } from 'nestjs-webcom/health';
+import { WebcomVerificationModule } from 'nestjs-webcom/verification';
 import { AccountController } from './account.controller.js';
 import { EmbeddedGatewayModule, EmbeddedWebcomGateway } from './embedded-gateway.js';
 import { HealthController } from './health.controller.js';
@@ -11,6 +12,8 @@ import { MessagesController } from './messages.controller.js';
 import { QueuedSendingModule } from './queued-sending.js';
 import { SampleTelemetry } from './telemetry.js';
 import { createValidationPipe } from './validation.pipe.js';
+import { createVerificationOptions } from './verification-options.factory.js';
+import { VerificationsController } from './verifications.controller.js';
 import { WebcomEventLogger } from './webcom-event-logger.js';
 import { createWebcomOptions } from './webcom-options.factory.js';
 
@@ -31,9 +34,14 @@ import { createWebcomOptions } from './webcom-options.factory.js';
       useFactory: createWebcomOptions,
     }),
     QueuedSendingModule,
+    WebcomVerificationModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: createVerificationOptions,
+    }),
     TerminusModule,
   ],
-  controllers: [MessagesController, AccountController, HealthController],
+  controllers: [MessagesController, AccountController, HealthController, VerificationsController],
   providers: [
     SampleTelemetry,
     WebcomHealthIndicator,
