@@ -5,6 +5,7 @@ import {
   HttpCode,
   HttpStatus,
   Ip,
+  Logger,
   Param,
   Post,
   UseFilters,
@@ -22,6 +23,7 @@ import {
 } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { HttpAdapterHost } from '@nestjs/core';
+import { EmbeddedWebcomGateway } from './embedded-gateway.js';
 import {
   WebcomVerificationConflictError,
   WebcomVerificationRateLimitError,
@@ -75,23 +77,30 @@ class VerificationErrorFilter implements ExceptionFilter {
 
 /**
  * One-time codes: start a verification (an SMS, then a voice call on resend after a minute),
- * check the code the user typed. On the emulator, the code is in the sent SMS's text
- * (`GET /messages/:id/status` does not show it: read it from the emulator's log).
+ * check the code the user typed. On the emulator, where no real SMS arrives, the code sent is
+ * logged so that the flow can be tried from `/docs`; never with a real gateway.
  */
 @ApiTags('verifications')
 @Controller('verifications')
 @UseFilters(VerificationErrorFilter)
 export class VerificationsController {
-  constructor(private readonly verification: WebcomVerificationService) {}
+  private readonly logger = new Logger('Verifications');
+
+  constructor(
+    private readonly verification: WebcomVerificationService,
+    private readonly embedded: EmbeddedWebcomGateway,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Send a one-time code to a number' })
   @ApiBody({ type: StartVerificationBody })
   @ApiConflictResponse({ description: 'The number has a pending verification: `verificationId`.' })
   @ApiTooManyRequestsResponse({ description: 'Too many codes for this number or this client.' })
-  start(@Body() body: StartVerificationBody, @Ip() ip: string): Promise<Verification> {
+  async start(@Body() body: StartVerificationBody, @Ip() ip: string): Promise<Verification> {
     // The client's address bounds how many numbers one client can have texted.
-    return this.verification.start({ to: body.to }, { rateLimitKey: ip });
+    const started = await this.verification.start({ to: body.to }, { rateLimitKey: ip });
+    this.logEmulatorCode(started);
+    return started;
   }
 
   @Post(':id/check')
@@ -111,7 +120,27 @@ export class VerificationsController {
     summary: 'Send a new code, on the next channel once the current one had its time',
   })
   @ApiTooManyRequestsResponse({ description: 'Before the resend cooldown is over.' })
-  resend(@Param('id') id: string): Promise<Verification> {
-    return this.verification.resend(id);
+  async resend(@Param('id') id: string): Promise<Verification> {
+    const resent = await this.verification.resend(id);
+    this.logEmulatorCode(resent);
+    return resent;
+  }
+
+  /** On the embedded emulator only: the code its last message to the number carried. */
+  private logEmulatorCode({ id, to }: Verification): void {
+    let emulator: EmbeddedWebcomGateway['server'];
+    try {
+      emulator = this.embedded.server;
+    } catch {
+      return; // A real gateway: its codes are never logged.
+    }
+    const sent = emulator.requests.filter(
+      (request) => request.operation === 'send' && request.query.dadr === to,
+    );
+    const text = Object.entries(sent.at(-1)?.query ?? {}).find(([name]) =>
+      /^text(_voice)?$/.test(name),
+    )?.[1];
+    const code = /\d(?:[, ]*\d)*/.exec(text ?? '')?.[0].replace(/\D/g, '');
+    if (code) this.logger.warn(`Emulator only: verification ${id} was sent the code ${code}`);
   }
 }
