@@ -147,6 +147,19 @@ describeWithRedis('WebcomVerificationModule on Redis: two instances sharing one 
     });
   });
 
+  it('uses an ioredis client of the app’s, and leaves it open at shutdown', async () => {
+    const client = new Redis(REDIS_URL);
+    try {
+      const instance = await startInstance(fake, prefix, { store: { redis: client, prefix } });
+      const { id } = await instance.verification.start({ to: NUMBER });
+      await expect(client.exists(`${prefix}:v:${id}`)).resolves.toBe(1);
+      await instance.app.close();
+      await expect(client.ping()).resolves.toBe('PONG');
+    } finally {
+      await client.quit();
+    }
+  });
+
   it('stores no code, no number and no rate-limit key in any Redis key or value', async () => {
     await fleet({ maxCheckAttempts: 3 });
     const numbers = [NUMBER, '79990000001', '79990000002'];

@@ -147,6 +147,26 @@ describe('WebcomVerificationService: start and check', () => {
   });
 });
 
+describe('WebcomVerificationService: resend, get and cancel of what is not pending', () => {
+  it('refuses resend of an unknown, approved or expired verification on id; get answers undefined for an unknown one', async () => {
+    ctx = await startWithClock({ ttlSeconds: 60, resendCooldownSeconds: 0 });
+    const fields = async (id: string) =>
+      ((await thrown(ctx.verification.resend(id))) as WebcomValidationError).errors.map(
+        (e) => e.field,
+      );
+    expect(await fields('unknown')).toEqual(['id']);
+    const { id } = await ctx.verification.start({ to: NUMBER });
+    await ctx.verification.check(id, ctx.webcom.lastCode(NUMBER)!);
+    expect(await fields(id)).toEqual(['id']);
+    const other = await ctx.verification.start({ to: '79990000001' });
+    ctx.clock.advance(60);
+    expect(await fields(other.id)).toEqual(['id']);
+    await expect(ctx.verification.get(other.id)).resolves.toMatchObject({ status: 'expired' });
+    await expect(ctx.verification.get('unknown')).resolves.toBeUndefined();
+    expect(ctx.webcom.sent).toHaveLength(2);
+  });
+});
+
 describe('WebcomVerificationService: limits', () => {
   it('one pending verification per number, whatever its notation: a conflict naming it', async () => {
     ctx = await startWithClock();
