@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsOptional } from 'class-validator';
 import { IsPhone, normalizePhones } from '../dto/rules.js';
 import { OptionRule } from '../options/validate-options.js';
-import { isWorkflow, WORKFLOW_RULE } from './verification-options.js';
+import { isWorkflow, WORKFLOW_RULE } from './verification-options.schema.js';
 import type { StartVerificationInput, VerificationStep } from './verification.types.js';
 
 /**

@@ -12,8 +12,8 @@ import { getWebcomToken } from '../get-webcom-token.util.js';
 import type { WebcomService } from '../webcom.service.js';
 import { MemoryVerificationStore } from './memory-verification-store.js';
 import { RedisVerificationStore } from './redis-verification-store.js';
+import { isVerificationStore } from './verification-options.schema.js';
 import {
-  isVerificationStore,
   resolveVerificationOptions,
   type ResolvedVerificationOptions,
   type WebcomVerificationModuleOptions,
