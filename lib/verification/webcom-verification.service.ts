@@ -13,7 +13,12 @@ import { VerificationReporter, type VerificationEvent } from './verification-eve
 import { withStepDefaults, type ResolvedVerificationOptions } from './verification-options.js';
 import { VerificationSecrets } from './verification-secrets.js';
 import { VerificationSender } from './verification-sender.js';
-import type { StoredVerification, Unavailable, VerificationStore } from './verification-store.js';
+import {
+  unavailability,
+  type StoredVerification,
+  type Unavailable,
+  type VerificationStore,
+} from './verification-store.js';
 import { toVerification } from './verification-view.js';
 import type {
   StartVerificationInput,
@@ -141,19 +146,14 @@ export class WebcomVerificationService implements OnModuleInit, OnApplicationShu
    */
   async resend(id: string): Promise<Verification> {
     const now = this.now();
-    const record = typeof id === 'string' && id !== '' ? await this.store.find(id) : undefined;
-    if (record && now < record.resendAvailableAt && record.state === 'pending') {
-      throw this.cooldown(record.resendAvailableAt - now);
-    }
-    const last = record ? record.workflow.length - 1 : 0;
-    if (!record || record.state !== 'pending' || now >= record.expiresAt) {
-      throw notPending(
-        record ? (record.state === 'pending' ? 'expired' : record.state) : 'not_found',
-      );
-    }
+    const found = typeof id === 'string' && id !== '' ? await this.store.find(id) : undefined;
+    const why = unavailability(found, now);
+    if (why) throw notPending(why);
+    const record = found!;
+    if (now < record.resendAvailableAt) throw this.cooldown(record.resendAvailableAt - now);
     const step = record.workflow[record.step];
     const moveOn =
-      record.step < last &&
+      record.step < record.workflow.length - 1 &&
       (now >= record.stepStartedAt + step.timeoutSeconds * 1000 ||
         (await this.sender.failed(record.messageId)));
     const toStep = moveOn ? record.step + 1 : record.step;
