@@ -35,6 +35,7 @@ export {
 export { WebcomModule } from './webcom.module.js';
 export { WEBCOM_DEFAULT_BASE_URL, type WebcomModuleOptions } from './webcom-options.js';
 export { WebcomService } from './webcom.service.js';
+export { WebcomValidationPipe } from './webcom-validation.pipe.js';
 export {
   WebcomExceptionFilter,
   webcomErrorResponse,
