@@ -5,7 +5,6 @@ import {
   HttpCode,
   HttpStatus,
   Ip,
-  Logger,
   Param,
   Post,
   UseFilters,
@@ -23,7 +22,6 @@ import {
 } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { HttpAdapterHost } from '@nestjs/core';
-import { EmbeddedWebcomGateway } from './embedded-gateway.js';
 import {
   WebcomVerificationConflictError,
   WebcomVerificationRateLimitError,
@@ -77,30 +75,23 @@ class VerificationErrorFilter implements ExceptionFilter {
 
 /**
  * One-time codes: start a verification (an SMS, then a voice call on resend after a minute),
- * check the code the user typed. On the emulator, where no real SMS arrives, the code sent is
- * logged so that the flow can be tried from `/docs`; never with a real gateway.
+ * check the code the user typed. The code is never logged nor answered: on the sandbox, where no
+ * SMS reaches a phone, `/docs` shows the rest of the flow (wrong codes, attempts, limits).
  */
 @ApiTags('verifications')
 @Controller('verifications')
 @UseFilters(VerificationErrorFilter)
 export class VerificationsController {
-  private readonly logger = new Logger('Verifications');
-
-  constructor(
-    private readonly verification: WebcomVerificationService,
-    private readonly embedded: EmbeddedWebcomGateway,
-  ) {}
+  constructor(private readonly verification: WebcomVerificationService) {}
 
   @Post()
   @ApiOperation({ summary: 'Send a one-time code to a number' })
   @ApiBody({ type: StartVerificationBody })
   @ApiConflictResponse({ description: 'The number has a pending verification: `verificationId`.' })
   @ApiTooManyRequestsResponse({ description: 'Too many codes for this number or this client.' })
-  async start(@Body() body: StartVerificationBody, @Ip() ip: string): Promise<Verification> {
+  start(@Body() body: StartVerificationBody, @Ip() ip: string): Promise<Verification> {
     // The client's address bounds how many numbers one client can have texted.
-    const started = await this.verification.start({ to: body.to }, { rateLimitKey: ip });
-    this.logEmulatorCode(started);
-    return started;
+    return this.verification.start({ to: body.to }, { rateLimitKey: ip });
   }
 
   @Post(':id/check')
@@ -120,27 +111,7 @@ export class VerificationsController {
     summary: 'Send a new code, on the next channel once the current one had its time',
   })
   @ApiTooManyRequestsResponse({ description: 'Before the resend cooldown is over.' })
-  async resend(@Param('id') id: string): Promise<Verification> {
-    const resent = await this.verification.resend(id);
-    this.logEmulatorCode(resent);
-    return resent;
-  }
-
-  /** On the embedded emulator only: the code its last message to the number carried. */
-  private logEmulatorCode({ id, to }: Verification): void {
-    let emulator: EmbeddedWebcomGateway['server'];
-    try {
-      emulator = this.embedded.server;
-    } catch {
-      return; // A real gateway: its codes are never logged.
-    }
-    const sent = emulator.requests.filter(
-      (request) => request.operation === 'send' && request.query.dadr === to,
-    );
-    const text = Object.entries(sent.at(-1)?.query ?? {}).find(([name]) =>
-      /^text(_voice)?$/.test(name),
-    )?.[1];
-    const code = /\d(?:[, ]*\d)*/.exec(text ?? '')?.[0].replace(/\D/g, '');
-    if (code) this.logger.warn(`Emulator only: verification ${id} was sent the code ${code}`);
+  resend(@Param('id') id: string): Promise<Verification> {
+    return this.verification.resend(id);
   }
 }

@@ -3,8 +3,8 @@ import { Test } from '@nestjs/testing';
 import type { FakeWebcomServer } from 'nestjs-webcom/testing';
 import request from 'supertest';
 import { AppModule } from '../../sample/src/app.module.js';
-import { EmbeddedWebcomGateway } from '../../sample/src/embedded-gateway.js';
 import { setupOpenApi } from '../../sample/src/openapi.js';
+import { sampleOnFakeGateway } from './support/sample-gateway.js';
 
 const DIGITS = '79991234567';
 
@@ -17,14 +17,17 @@ describe('the sample application: verifications', () => {
       if (name.startsWith('WEBCOM_')) delete process.env[name];
     }
     process.env.WEBCOM_RETRIES = '0';
+    fake = await sampleOnFakeGateway();
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication();
     setupOpenApi(app);
     await app.init();
-    fake = app.get(EmbeddedWebcomGateway).server;
   });
 
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await fake.stop();
+  });
 
   const post = (path: string, body: object) => request(app.getHttpServer()).post(path).send(body);
 
