@@ -1,4 +1,5 @@
 import type { AxiosInstance } from 'axios';
+import { ValidateIf } from 'class-validator';
 import { SENDER_CHANNELS } from '../protocol/channels.js';
 import type { Credentials, Senders } from '../protocol/messages.js';
 import { hasUrlUnsafeCharacter } from '../protocol/query.js';
@@ -42,6 +43,7 @@ const isHttp = (url: URL) => url.protocol === 'https:' || url.protocol === 'http
 
 /** The rules of the module's options; its property types are the public interface's. */
 export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> {
+  @ValidateIf((options: WebcomModuleOptions) => !(options.sandbox === true && !options.credentials))
   @IsCredentials()
   @NestedOptions(() => WebcomCredentialsSchema)
   credentials!: Credentials;
@@ -149,4 +151,8 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
     (value) => typeof (value as { request?: unknown } | null)?.request === 'function',
   )
   axiosInstance!: AxiosInstance;
+
+  @IfGiven()
+  @OptionRule('isBoolean', 'must be true or false', (value) => typeof value === 'boolean')
+  sandbox!: boolean;
 }
