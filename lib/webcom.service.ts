@@ -2,7 +2,7 @@ import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { CHANNEL_REGISTRY, sendKindEntry, type DtoOf, type SendKind } from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
-import type { RegisterDto } from './dto/register.dto.js';
+import { RegisterDto } from './dto/register.dto.js';
 import type {
   SendCascadeDto,
   SendFlashcallDto,
@@ -13,6 +13,7 @@ import type {
   SendWhatsappDto,
 } from './dto/send.dto.js';
 import type { CascadeChannel, CascadeOn } from './dto/channel-content.types.js';
+import { assertWithinSmsParts } from './dto/sms-part-limit.js';
 import { validateDto } from './dto/validate.js';
 import type { WebcomEvent } from './events.js';
 import type { Channel } from './protocol/channels.js';
@@ -24,7 +25,8 @@ import type { WebcomModuleOptions } from './webcom-options.js';
  * The Webcom gateway as a Nest provider: one account. Every method validates its argument itself
  * (a plain object is fine), so bad input never reaches the network; every failure is also
  * reported on `events$`. The work is done by the account's units (`WebcomModule` provides each
- * under `getWebcomProviderToken`); this class is their facade.
+ * under `getWebcomProviderToken`); this class is their facade, and the one place a send or a
+ * registration is validated: the units take validated values.
  */
 export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly account: WebcomAccount;
@@ -54,6 +56,7 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
         const entry = sendKindEntry(channel);
         const [resolved, message] = entry.asSend(validateDto(entry.dto, dto));
         wireChannel = resolved;
+        assertWithinSmsParts(resolved, message, account.gateway.options.maxSmsSegments);
         return account.gateway.send(resolved, message);
       },
       () => wireChannel,
@@ -141,7 +144,10 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
    * `accepted: false` with the page's message when the page refuses it (HTTP 4xx).
    */
   register(dto: RegisterDto): Promise<RegistrationResult> {
-    return this.account.registration.register(dto);
+    const { account } = this;
+    return account.events.reporting('register', () =>
+      account.registration.register(validateDto(RegisterDto, dto)),
+    );
   }
 
   /**

@@ -121,7 +121,9 @@ describe('hardening on the wire', () => {
     });
 
     it('too long a text is refused on `text`, saying how long it may be', async () => {
-      const error = await failure(service.sendSms({ to: '79991234567', text: 'я'.repeat(1400) }));
+      const unlimited = create({ maxSmsSegments: null });
+      const error = await failure(unlimited.sendSms({ to: '79991234567', text: 'я'.repeat(1400) }));
+      unlimited.onApplicationShutdown();
       expect((error as WebcomValidationError).errors).toEqual([
         { field: 'text', messages: [expect.stringMatching(/at most \d+ .*maxUrlLength \(8000\)/)] },
       ]);

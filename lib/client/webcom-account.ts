@@ -83,7 +83,7 @@ export function createWebcomAccount(options: WebcomModuleOptions, name?: string)
     gateway,
     events,
     new WebcomDeliveryTracker(gateway, states, events, resolved.concurrency),
-    new WebcomRegistration(resolved, gateway, events),
+    new WebcomRegistration(resolved, gateway),
   );
 }
 
@@ -151,12 +151,9 @@ export function webcomAccountProviders(
     },
     {
       provide: token('registration'),
-      useFactory: (
-        options: ResolvedWebcomOptions,
-        gateway: WebcomGatewayClient,
-        events: WebcomEventStream,
-      ) => new WebcomRegistration(options, gateway, events),
-      inject: [token('options'), token('gateway-client'), token('events')],
+      useFactory: (options: ResolvedWebcomOptions, gateway: WebcomGatewayClient) =>
+        new WebcomRegistration(options, gateway),
+      inject: [token('options'), token('gateway-client')],
     },
   ];
 }

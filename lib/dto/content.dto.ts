@@ -7,8 +7,9 @@ import {
   IsContentOfItsChannel,
   type ContentPlace,
   IsHttpUrl,
-  IsOptionalText,
+  IsOptionalMessageText,
   IsPhoneList,
+  IsMessageText,
   IsText,
   normalizePhones,
 } from './rules.js';
@@ -16,7 +17,7 @@ import {
 /** A button under a rich message (wire `button_*` and `action_*`, docs/protocol.md §2). */
 export class ButtonDto implements Button {
   /** The button's caption, non-empty. */
-  @IsText()
+  @IsMessageText()
   text!: string;
 
   /** The http(s) link the button opens. */
@@ -59,7 +60,7 @@ export class ChannelContentDto implements ChannelContent {
 
   /** The text; an `sms` carries text only. */
   @IsContentOfItsChannel()
-  @IsOptionalText()
+  @IsOptionalMessageText()
   text?: string;
 
   /** A button under the text (rich channels only). */

@@ -44,11 +44,33 @@ const TEXT_MESSAGE = '$property must be non-empty text without lone surrogates';
 export const IsText = () => rule('isText', isText, TEXT_MESSAGE);
 
 /**
- * Optional text. Not `@IsOptional()`: that would also skip the combination rules that share
- * the `text` property and must run when text is absent.
+ * D15: a character that shows. Spaces, line breaks, control characters and the zero-width
+ * (default-ignorable) ones do not: a text of only those would be billed as an empty message.
  */
-export const IsOptionalText = () =>
-  rule('isOptionalText', (value) => !isPresent(value) || isText(value), TEXT_MESSAGE);
+const VISIBLE_CHARACTER = /[^\s\p{Cc}\p{Default_Ignorable_Code_Point}]/u;
+
+/** A text a message carries (its text, a button's caption): text with a visible character. */
+const isMessageText = (value: unknown): value is string =>
+  isText(value) && VISIBLE_CHARACTER.test(value);
+
+const messageTextProblem = ({ value }: ValidationArguments) =>
+  typeof value === 'string' && value.isWellFormed()
+    ? '$property must have a visible character, not only spaces, line breaks or zero-width characters'
+    : TEXT_MESSAGE;
+
+/** The text of a message or of a button (D15). */
+export const IsMessageText = () => rule('isMessageText', isMessageText, messageTextProblem);
+
+/**
+ * An optional message text (D15). Not `@IsOptional()`: that would also skip the combination
+ * rules that share the `text` property and must run when text is absent.
+ */
+export const IsOptionalMessageText = () =>
+  rule(
+    'isOptionalMessageText',
+    (value) => !isPresent(value) || isMessageText(value),
+    messageTextProblem,
+  );
 
 export const isHttpUrl = (value: unknown): boolean => {
   if (typeof value !== 'string' || !value.isWellFormed() || hasUrlUnsafeCharacter(value)) {

@@ -14,9 +14,9 @@ import {
   IsContentObject,
   IsHttpUrl,
   IsVoiceSource,
-  IsOptionalText,
+  IsOptionalMessageText,
   IsRichContent,
-  IsText,
+  IsMessageText,
   IsValidUntil,
 } from './rules.js';
 
@@ -43,7 +43,7 @@ const Fallback = (channel: Channel) =>
 /** An SMS: `WebcomService.sendSms` (docs/protocol.md §2, `type_send_1=sms`). */
 export class SendSmsDto extends SenderDto implements OutgoingMessage {
   /** The message text (wire `text`), non-empty; long text is split into segments and billed per segment. */
-  @IsText()
+  @IsMessageText()
   text!: string;
 
   /**
@@ -66,7 +66,7 @@ abstract class RichMessageDto extends SenderDto implements OutgoingMessage {
    * text and button; text, button and image; or an image alone (docs/protocol.md §2).
    */
   @IsRichContent()
-  @IsOptionalText()
+  @IsOptionalMessageText()
   text?: string;
 
   /** A button under the text: its caption and the link it opens; needs `text`. */
@@ -118,7 +118,7 @@ export class SendWhatsappDto extends RichMessageDto {
 export class SendVoiceDto extends SenderDto implements OutgoingMessage {
   /** Text the call speaks (wire `text_voice`). */
   @IsVoiceSource()
-  @IsOptionalText()
+  @IsOptionalMessageText()
   text?: string;
 
   /** An http(s) URL of an audio file the call plays (wire `action_voice`). */
