@@ -60,9 +60,7 @@ describe('maxSmsSegments, the cost guard', () => {
     const error = await service()
       .sendViber({ to: '79991234567', text: 'hi', fallback: { channel: 'sms', text: LONG_TEXT } })
       .catch((e) => e);
-    expect((error as WebcomValidationError).errors.map((e) => e.field)).toEqual([
-      'fallback.text',
-    ]);
+    expect((error as WebcomValidationError).errors.map((e) => e.field)).toEqual(['fallback.text']);
     expect(gateway.requests).toHaveLength(0);
   });
 
@@ -80,8 +78,6 @@ describe('maxSmsSegments, the cost guard', () => {
   it.each([0, 256, 2.5, '10'])('refuses %j at boot, naming the option', (value) => {
     const error = thrown(() => service({ maxSmsSegments: value as number }));
     expect(error).toBeInstanceOf(WebcomValidationError);
-    expect((error as WebcomValidationError).errors.map((e) => e.field)).toEqual([
-      'maxSmsSegments',
-    ]);
+    expect((error as WebcomValidationError).errors.map((e) => e.field)).toEqual(['maxSmsSegments']);
   });
 });
