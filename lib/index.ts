@@ -7,9 +7,12 @@ export { smsSegments, type SmsEncoding, type SmsSegments } from './protocol/sms-
 export {
   WEBCOM_INDIVIDUAL_CODE,
   type Channel,
+  type ChannelTrait,
+  type ContentKind,
   type ContentChannel,
   type RichChannel,
   type SenderChannel,
+  type TypeSend,
 } from './protocol/channels.js';
 export type { Button, ChannelContent, Credentials, Senders } from './protocol/messages.js';
 export { toInternationalDigits } from './protocol/phone.js';

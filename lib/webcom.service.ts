@@ -1,6 +1,12 @@
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { CHANNEL_REGISTRY, sendKindEntry, type DtoOf, type SendKind } from './channel-registry.js';
+import {
+  CHANNEL_REGISTRY,
+  sendKindEntry,
+  type DtoOf,
+  type SendKind,
+  type SendMethods,
+} from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
 import { RegisterDto } from './dto/register.dto.js';
 import type {
@@ -12,7 +18,7 @@ import type {
   SendVoiceDto,
   SendWhatsappDto,
 } from './dto/send.dto.js';
-import type { CascadeChannel, CascadeOn } from './dto/channel-content.types.js';
+import type { CascadeOn } from './dto/channel-content.types.js';
 import { assertWithinSmsParts } from './dto/sms-part-limit.js';
 import { validateDto } from './dto/validate.js';
 import type { WebcomEvent } from './events.js';
@@ -28,7 +34,7 @@ import type { WebcomModuleOptions } from './webcom-options.js';
  * under `getWebcomProviderToken`); this class is their facade, and the one place a send or a
  * registration is validated: the units take validated values.
  */
-export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
+export class WebcomService implements SendMethods, OnModuleDestroy, OnApplicationShutdown {
   private readonly account: WebcomAccount;
 
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
@@ -98,7 +104,9 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
    * `send('cascade', dto)`. `P`, the primary's channel, types the fallback: a re-send on `P`, or
    * content of its own on the other channel.
    */
-  sendCascade<P extends CascadeChannel>(dto: SendCascadeDto & CascadeOn<P>): Promise<SendResult> {
+  sendCascade<P extends Channel<'cascade'>>(
+    dto: SendCascadeDto & CascadeOn<P>,
+  ): Promise<SendResult> {
     return this.send('cascade', dto);
   }
 

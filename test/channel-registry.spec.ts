@@ -1,11 +1,6 @@
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
-import {
-  CHANNEL_REGISTRY,
-  SEND_KINDS,
-  type DtoOf,
-  type SendKind,
-} from '../lib/channel-registry.js';
+import { SEND_KINDS, type DtoOf, type SendKind, type SendMethod } from '../lib/channel-registry.js';
 import { CHANNELS } from '../lib/protocol/channels.js';
 import { EMULATED_CHANNELS } from '../lib/testing/fake/send-rules.js';
 import {
@@ -17,6 +12,9 @@ import {
 import { WebcomTestingController, WebcomTestingModule } from '../lib/testing/index.js';
 import { RecordingGateway } from './support/recording-gateway.js';
 import { invalid } from './support/thrown.js';
+
+/** The per-kind method of `WebcomService`, as `SendMethods` names it. */
+const methodOf = (kind: SendKind) => `send${kind[0].toUpperCase()}${kind.slice(1)}` as SendMethod;
 
 /** One valid DTO per kind of send. */
 const SAMPLES: { [K in SendKind]: DtoOf<K> } = {
@@ -50,8 +48,7 @@ describe('the channel registry', () => {
   });
 
   it.each(SEND_KINDS)('%s is sent by a method of WebcomService', (kind) => {
-    const method = CHANNEL_REGISTRY[kind].method;
-    expect(typeof WebcomService.prototype[method]).toBe('function');
+    expect(typeof WebcomService.prototype[methodOf(kind)]).toBe('function');
   });
 });
 
@@ -75,7 +72,7 @@ describe('WebcomService.send(channel, dto)', () => {
   });
 
   it.each(SEND_KINDS)('send(%s) puts the same bytes on the wire as its method', async (kind) => {
-    const method = CHANNEL_REGISTRY[kind].method;
+    const method = methodOf(kind);
     const viaMethod = await (service[method] as (dto: unknown) => Promise<unknown>)(SAMPLES[kind]);
     const methodUrl = gateway.last.rawUrl;
     const viaSend = await service.send(kind, SAMPLES[kind]);

@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsOptional, ValidateNested } from 'class-validator';
-import type { ContentChannel } from '../protocol/channels.js';
+import type { Channel } from '../protocol/channels.js';
 import type { Button, ChannelContent } from '../protocol/messages.js';
 import {
   IsChannelOfItsPlace,
@@ -56,7 +56,7 @@ export abstract class SenderDto extends RecipientsDto {
 export class ChannelContentDto implements ChannelContent {
   /** The channel this content goes out on (wire `type_send_1` or `type_send_2`). */
   @IsChannelOfItsPlace()
-  channel!: ContentChannel;
+  channel!: Channel<'content'>;
 
   /** The text; an `sms` carries text only. */
   @IsContentOfItsChannel()

@@ -4,7 +4,7 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
-import { CONTENT_CHANNELS, type Channel, type ContentChannel } from '../protocol/channels.js';
+import { CHANNEL_TABLES, CONTENT_CHANNELS, type Channel } from '../protocol/channels.js';
 import type { ChannelContent } from '../protocol/messages.js';
 import { validUntilProblem } from '../protocol/moscow-time.js';
 import {
@@ -237,7 +237,7 @@ export const IsVoiceSource = () =>
  */
 export interface ContentPlace {
   role: 'fallback' | 'primary';
-  allowed: readonly ContentChannel[];
+  allowed: readonly Channel<'content'>[];
   /** The channel of the message holding a fallback: a fallback on it re-sends the message. */
   primary?: Channel;
 }
@@ -246,25 +246,33 @@ export interface ContentPlace {
 const placeOf = (object: object): ContentPlace | undefined =>
   (object.constructor as { place?: ContentPlace }).place;
 
-const allowedChannels = (object: object): readonly ContentChannel[] =>
+const allowedChannels = (object: object): readonly Channel<'content'>[] =>
   placeOf(object)?.allowed ?? CONTENT_CHANNELS;
 
 /** On a `ChannelContentDto`'s `channel`: a channel its place allows. */
 export const IsChannelOfItsPlace = () =>
   rule(
     'isChannelOfItsPlace',
-    (value, object) => allowedChannels(object).includes(value as ContentChannel),
+    (value, object) => allowedChannels(object).includes(value as Channel<'content'>),
     ({ object }) => `$property must be one of ${allowedChannels(object).join(', ')}`,
   );
 
+/** A channel of text only, as an SMS (its wire table's `kind`). */
+const carriesTextOnly = (o: Content) =>
+  typeof o.channel === 'string' &&
+  Object.hasOwn(CHANNEL_TABLES, o.channel) &&
+  CHANNEL_TABLES[o.channel].kind === 'text';
+
 const hasContentOn = (o: Content) =>
-  o.channel === 'sms'
+  carriesTextOnly(o)
     ? isPresent(o.text)
     : isPresent(o.text) || isPresent(o.button) || isPresent(o.imageUrl);
 
 function contentProblems(o: Content): Problems {
   // On a channel its place does not allow, the channel is the problem (see IsChannelOfItsPlace).
-  const place = allowedChannels(o).includes(o.channel as ContentChannel) ? placeOf(o) : undefined;
+  const place = allowedChannels(o).includes(o.channel as Channel<'content'>)
+    ? placeOf(o)
+    : undefined;
   if (place?.role === 'fallback' && o.channel === place.primary) {
     // The gateway re-sends the primary's message on its own channel.
     const resend = `a fallback on the primary's own channel (${place.primary}) re-sends its message`;
@@ -278,10 +286,10 @@ function contentProblems(o: Content): Problems {
     return problems;
   }
   const problems: Problems = {};
-  if (o.channel === 'sms') {
+  if (carriesTextOnly(o)) {
     for (const field of ['button', 'imageUrl'] as const) {
       if (isPresent(o[field]))
-        problems[field] = '$property is not allowed: an sms carries text only';
+        problems[field] = `$property is not allowed: an ${o.channel} carries text only`;
     }
   } else if (hasContentOn(o)) {
     Object.assign(problems, richProblems(o));

@@ -1,9 +1,8 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { DtoOf, SendKind, SendMethod } from '../channel-registry.js';
-import type { Channel } from '../protocol/channels.js';
+import type { Channel, TypeSend } from '../protocol/channels.js';
 import type { DeliveryState, SendResult } from '../protocol/results.js';
 import type { WebcomModuleOptions } from '../webcom-options.js';
-import type { FakeChannel } from './fake/types.js';
 
 /** The per-channel send methods of `WebcomService`, as `calls` and `sent` name them. */
 export type WebcomSendMethod = SendMethod;
@@ -84,7 +83,7 @@ export interface WebcomTestingModuleOptions extends Partial<WebcomModuleOptions>
   /** Reported by `getBalance` when set. */
   currency?: string;
   /** Price of one message to one recipient; defaults are `FakeWebcomServer`'s `DEFAULT_PRICES`. */
-  prices?: Partial<Record<FakeChannel, number>>;
+  prices?: Partial<Record<TypeSend, number>>;
   /**
    * What every new message's status reads return, in order, the last one repeating; default
    * `['send']`. Tests change one message's with `setStatus`.
