@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import { SEND_KINDS, type DtoOf, type SendKind, type SendMethod } from '../lib/channel-registry.js';
-import { CHANNELS } from '../lib/protocol/channels.js';
+import { CHANNELS, SENDER_CHANNELS } from '../lib/protocol/channels.js';
 import { EMULATED_CHANNELS } from '../lib/testing/fake/send-rules.js';
 import {
   WebcomService,
@@ -9,7 +9,7 @@ import {
   type WebcomEvent,
   type WebcomModuleOptions,
 } from '../lib/index.js';
-import { WebcomTestingController, WebcomTestingModule } from '../lib/testing/index.js';
+import { WebcomTestingGateway, WebcomTestingModule } from '../lib/testing/index.js';
 import { RecordingGateway } from './support/recording-gateway.js';
 import { invalid } from './support/thrown.js';
 
@@ -58,7 +58,8 @@ describe('WebcomService.send(channel, dto)', () => {
   const options = (): WebcomModuleOptions => ({
     credentials: { token: 'tok' },
     baseUrl: gateway.baseUrl,
-    senders: { sms: 'S', viber: 'V', voice: 'Vo', telegram: 'T', whatsapp: 'W' },
+    // A sender on every channel that has one, a channel added later included.
+    senders: Object.fromEntries(SENDER_CHANNELS.map((channel) => [channel, `${channel}-sender`])),
     retries: 0,
   });
 
@@ -111,7 +112,7 @@ describe('WebcomService.send(channel, dto)', () => {
       imports: [WebcomTestingModule.forRoot({ senders: { sms: 'S', viber: 'V' } })],
     }).compile();
     const webcom = moduleRef.get(WebcomService);
-    const testing = moduleRef.get(WebcomTestingController);
+    const testing = moduleRef.get(WebcomTestingGateway);
     await webcom.send('sms', { to: '79991234567', text: 'Hi' });
     await webcom.send('cascade', SAMPLES.cascade);
     expect(testing.calls.map((c) => c.method)).toEqual(['sendSms', 'sendCascade']);

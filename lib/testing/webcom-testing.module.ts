@@ -7,7 +7,7 @@ import { webcomServiceProvider } from '../webcom.module-definition.js';
 import type { WebcomService } from '../webcom.service.js';
 import { recordGatewayCalls } from './call-recording.js';
 import { SimulatedGateway, type SimulationSettings } from './simulated-gateway.js';
-import { WebcomTestingController } from './webcom-testing.controller.js';
+import { WebcomTestingGateway } from './webcom-testing-gateway.js';
 import type {
   WebcomTestingAccountOptions,
   WebcomTestingModuleAsyncOptions,
@@ -15,14 +15,15 @@ import type {
 } from './webcom-testing.types.js';
 
 /**
- * The token of an account's `WebcomTestingController`: the class itself for the default
- * account, a string for a named one.
+ * The token of an account's `WebcomTestingGateway`: the class itself for the default account, a
+ * string for a named one.
  */
-export function getWebcomTestingControllerToken(
-  name?: string,
-): string | Type<WebcomTestingController> {
-  return name ? `WebcomTestingController:${name}` : WebcomTestingController;
+export function getWebcomTestingGatewayToken(name?: string): string | Type<WebcomTestingGateway> {
+  return name ? `WebcomTestingGateway:${name}` : WebcomTestingGateway;
 }
+
+/** @deprecated Use `getWebcomTestingGatewayToken`; this alias goes in the next minor version. */
+export const getWebcomTestingControllerToken = getWebcomTestingGatewayToken;
 
 /**
  * A test's options as the simulated gateway's settings and the service's options: no socket is
@@ -48,14 +49,14 @@ function splitOptions(options: WebcomTestingAccountOptions): {
  * Drops in for `WebcomModule` in unit tests: `WebcomTestingModule.forRoot(options?)`, or
  * `forRootAsync(...)` from the app's `ConfigService`, provides the real `WebcomService` (under
  * `WebcomService`, or `getWebcomToken(name)`) over a gateway simulated in memory, with no socket,
- * and a `WebcomTestingController` to read what was sent and decide what comes back. The account
+ * and a `WebcomTestingGateway` to read what was sent and decide what comes back. The account
  * is built from the same providers as `WebcomModule`'s, the simulated gateway its transport.
  */
 @Module({})
 export class WebcomTestingModule {
   /**
    * The testing module of one account: provides `WebcomService` (and, for `name`, its
-   * `@InjectWebcom(name)` token) and the account's `WebcomTestingController`, with no network.
+   * `@InjectWebcom(name)` token) and the account's `WebcomTestingGateway`, with no network.
    * The stand-in for `WebcomModule.forRoot(options)`: the same options (credentials may be left
    * out, connection settings are ignored) plus the simulated gateway's starting state.
    * Throws `WebcomValidationError` for options `WebcomModule.forRoot` would refuse.
@@ -109,7 +110,7 @@ export class WebcomTestingModule {
     extraProviders: Provider[] = [],
   ): DynamicModule {
     const service = webcomServiceProvider(name);
-    const controllerToken = getWebcomTestingControllerToken(name);
+    const gatewayHandleToken = getWebcomTestingGatewayToken(name);
     const account = name ?? 'default';
     const testingOptionsToken = Symbol(`WebcomTestingAccountOptions:${account}`);
     const gatewayToken = Symbol(`SimulatedGateway:${account}`);
@@ -152,12 +153,12 @@ export class WebcomTestingModule {
           ],
         },
         {
-          provide: controllerToken,
-          useFactory: (gateway: SimulatedGateway) => new WebcomTestingController(gateway),
+          provide: gatewayHandleToken,
+          useFactory: (gateway: SimulatedGateway) => new WebcomTestingGateway(gateway),
           inject: [gatewayToken],
         },
       ],
-      exports: [service.provide, controllerToken],
+      exports: [service.provide, gatewayHandleToken],
     };
   }
 }

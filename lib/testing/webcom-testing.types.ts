@@ -59,7 +59,7 @@ export interface StatusDetail {
 /** One status read's answer in `statuses`: a bare state, or a state with its details. */
 export type StatusStep = DeliveryState | StatusDetail;
 
-/** Which calls `WebcomTestingController.failNext` makes fail, and how many. */
+/** Which calls `WebcomTestingGateway.failNext` makes fail, and how many. */
 export interface FailNextOptions {
   /** Only calls of this method fail; by default the next call of any gateway method. */
   method?: WebcomMethod;

@@ -57,11 +57,7 @@ export const EMULATED_CHANNELS: EmulatedChannelRules = {
   whatsapp: rich('whatsapp', 'name_clients_whatsapp', 2.4),
 };
 
-function rich(
-  channel: 'viber' | 'telegram' | 'whatsapp',
-  sender: string,
-  price: number,
-): EmulatedChannelRule {
+function rich(channel: Channel<'rich'>, sender: string, price: number): EmulatedChannelRule {
   return {
     fallbacks: [channel, 'sms'],
     sender,
@@ -169,10 +165,7 @@ function checkChannel(channel: TypeSend, query: Query): string | undefined {
 }
 
 /** docs/protocol.md §2: text; text + button; text + button + image; image alone. */
-function checkRichContent(
-  channel: 'viber' | 'telegram' | 'whatsapp',
-  query: Query,
-): string | undefined {
+function checkRichContent(channel: Channel<'rich'>, query: Query): string | undefined {
   const text = given(query, `text_${channel}`);
   const buttonText = given(query, `button_${channel}`);
   const buttonLink = given(query, `action_${channel}`);
