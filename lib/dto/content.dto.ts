@@ -2,10 +2,8 @@ import { Transform, Type } from 'class-transformer';
 import { IsOptional, ValidateNested } from 'class-validator';
 import type { Channel } from '../protocol/channels.js';
 import type { Button, ChannelContent } from '../protocol/messages.js';
+import { IsChannelOfItsPlace, IsContentOfItsChannel, type ContentPlace } from './content.rules.js';
 import {
-  IsChannelOfItsPlace,
-  IsContentOfItsChannel,
-  type ContentPlace,
   IsHttpUrl,
   IsOptionalMessageText,
   IsPhoneList,

@@ -9,15 +9,8 @@ import type {
   VoiceNumber,
 } from './channel-content.types.js';
 import { ButtonDto, channelContentAt, RecipientsDto, SenderDto } from './content.dto.js';
-import {
-  IsContentObject,
-  IsHttpUrl,
-  IsVoiceSource,
-  IsOptionalMessageText,
-  IsRichContent,
-  IsMessageText,
-  IsValidUntil,
-} from './rules.js';
+import { IsContentObject, IsRichContent, IsVoiceSource } from './content.rules.js';
+import { IsHttpUrl, IsOptionalMessageText, IsMessageText, IsValidUntil } from './rules.js';
 
 const decorators =
   (...all: PropertyDecorator[]): PropertyDecorator =>
