@@ -146,9 +146,10 @@ const DROPPED_KEYS = new Set(['__proto__', 'constructor']);
 /**
  * What class-transformer cannot be trusted with, found before it runs: a `constructor` or
  * `__proto__` key (which it drops silently, so the send would go out) and an object posing as
- * a `Date` (on which it throws a raw `TypeError`). Each is named by its path.
+ * a `Date` (on which it throws a raw `TypeError`). Each is named by its path. Whatever runs
+ * class-transformer over a request body (`validateDto`, a validation pipe) checks this first.
  */
-function untransformable(value: object, path: string, into: WebcomFieldError[]) {
+export function untransformable(value: object, path: string, into: WebcomFieldError[]) {
   const check = (key: string, child: unknown, field: string) => {
     if (child instanceof Date) {
       if (dateTime(child) === undefined)
