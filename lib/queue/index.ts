@@ -6,9 +6,9 @@ export type {
   WebcomQueueChannel,
   WebcomQueueDtos,
 } from './job-planning.js';
+export { getWebcomQueueToken } from './get-webcom-queue-token.util.js';
+export { InjectWebcomQueue } from './inject-webcom-queue.decorator.js';
 export {
-  getWebcomQueueToken,
-  InjectWebcomQueue,
   WebcomQueue,
   type WebcomEnqueueOptions,
   type WebcomJobReport,

@@ -5,7 +5,7 @@ import { SENDER_CHANNELS } from '../protocol/channels.js';
 import { encodeSend } from '../protocol/encode.js';
 import type { Senders } from '../protocol/messages.js';
 import { formatValidityMinute } from '../protocol/moscow-time.js';
-import type { JobTraceContext } from '../telemetry/queue-telemetry.js';
+import type { JobTraceContext } from './queue-telemetry.js';
 import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
 
 /** What `WebcomQueue.enqueue` sends: a channel of `WebcomService`, or a cascade. */

@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { JobState, Queue } from 'bullmq';
 import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
 import type { SendResult } from '../protocol/results.js';
@@ -9,12 +9,9 @@ import {
   type WebcomQueueChannel,
   type WebcomQueueDtos,
 } from './job-planning.js';
-import { WebcomQueueTelemetry } from '../telemetry/queue-telemetry.js';
+import type { WebcomQueueTelemetry } from './queue-telemetry.js';
 import { isSendClaimed, releaseSend } from './send-claim.js';
-import {
-  WEBCOM_DEFAULT_QUEUE_NAME,
-  type ResolvedWebcomQueueOptions,
-} from './webcom-queue.options.js';
+import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
 
 /** How `WebcomQueue.enqueue` schedules a send. */
 export interface WebcomEnqueueOptions {
@@ -71,16 +68,6 @@ export interface WebcomJobReport {
   };
 }
 
-/** The injection token of the `WebcomQueue` of `queueName`: the class itself for the default. */
-export function getWebcomQueueToken(queueName?: string): string | typeof WebcomQueue {
-  return queueName && queueName !== WEBCOM_DEFAULT_QUEUE_NAME
-    ? `WebcomQueue:${queueName}`
-    : WebcomQueue;
-}
-
-/** Injects the `WebcomQueue` of `queueName`, or the default one. */
-export const InjectWebcomQueue = (queueName?: string) => Inject(getWebcomQueueToken(queueName));
-
 const MAX_PRIORITY = 2_097_151;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
@@ -132,15 +119,14 @@ export class WebcomQueue {
    * it at application shutdown); also injectable with `@InjectQueue(queueName)`.
    */
   readonly queue: Queue<WebcomJobData, SendResult>;
-  private readonly telemetry: WebcomQueueTelemetry;
 
   /** Built by `WebcomQueueModule` on the queue it registered. */
   constructor(
     queue: Queue<WebcomJobData, SendResult>,
     private readonly options: ResolvedWebcomQueueOptions,
+    private readonly telemetry: WebcomQueueTelemetry,
   ) {
     this.queue = queue;
-    this.telemetry = new WebcomQueueTelemetry(options.queueName);
     const logger = new Logger(`WebcomQueue:${options.queueName}`);
     queue.on('error', (error) => logger.error(`queue: ${error.message}`));
   }

@@ -1,6 +1,11 @@
 import type { Attributes, Span } from '@opentelemetry/api';
-import { ATTR, errorType, MESSAGING_SYSTEM, possiblyDelivered } from './attributes.js';
-import { INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION, otel, type OtelApi } from './otel-api.js';
+import { ATTR, errorType, MESSAGING_SYSTEM, possiblyDelivered } from '../telemetry/attributes.js';
+import {
+  INSTRUMENTATION_SCOPE,
+  INSTRUMENTATION_VERSION,
+  otel,
+  type OtelApi,
+} from '../telemetry/otel-api.js';
 
 /**
  * The W3C trace context a job carries from the process that enqueued it to the one that runs it.
