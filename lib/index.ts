@@ -43,6 +43,7 @@ export { WebcomService } from './webcom.service.js';
 export {
   WebcomExceptionFilter,
   webcomErrorResponse,
+  type WebcomAmbiguousSendErrorBody,
   type WebcomApiErrorBody,
   type WebcomErrorBody,
   type WebcomErrorResponseBody,

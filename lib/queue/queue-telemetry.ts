@@ -12,7 +12,9 @@ import {
  * Only these two fields are kept of what the app's propagator writes (never its baggage).
  */
 export interface JobTraceContext {
+  /** The W3C `traceparent` header: the trace and the span the job continues. */
   traceparent: string;
+  /** The W3C `tracestate` header, when the enqueue's context had one. */
   tracestate?: string;
 }
 

@@ -2,13 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { JobState, Queue } from 'bullmq';
 import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
 import type { SendResult } from '../protocol/results.js';
-import {
-  planJobs,
-  type WebcomJobData,
-  type WebcomJobFailure,
-  type WebcomQueueChannel,
-  type WebcomQueueDtos,
-} from './job-planning.js';
+import type { DtoOf, SendKind } from '../channel-registry.js';
+import { planJobs, type WebcomJobData, type WebcomJobFailure } from './job-planning.js';
 import type { WebcomQueueTelemetry } from './queue-telemetry.js';
 import { isSendClaimed, releaseSend } from './send-claim.js';
 import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
@@ -50,7 +45,7 @@ export interface WebcomJobReport {
   /** BullMQ's state of the job; `unknown` when it is no longer kept. */
   state: JobState | 'unknown';
   /** What the job sends: a channel, or `cascade`. */
-  channel: WebcomQueueChannel;
+  channel: SendKind;
   /** The job's recipients, as international digits. */
   to: string[];
   /** The job's place among the jobs of its `enqueue`, from 0. */
@@ -136,9 +131,9 @@ export class WebcomQueue {
    * `WebcomValidationError`, nothing enqueued) and enqueues one job per gateway request's worth
    * of recipients. Resolves with the job ids, in recipient order.
    */
-  async enqueue<C extends WebcomQueueChannel>(
+  async enqueue<C extends SendKind>(
     channel: C,
-    dto: WebcomQueueDtos[C],
+    dto: DtoOf<C>,
     options: WebcomEnqueueOptions = {},
   ): Promise<string[]> {
     checkEnqueueOptions(options);

@@ -1,0 +1,22 @@
+import base from './jest.config.js';
+
+/**
+ * `npm run test:unit`: every suite but those that need Redis, a browser or a loaded machine,
+ * which `npm test` (CI) runs too. A new suite is a unit suite unless it lives under test/queue/
+ * (the queue's suites talk to Redis) or its name says otherwise: `*.redis.spec.ts`,
+ * `*.browser.spec.ts`, `*.load.spec.ts`.
+ */
+export default {
+  ...base,
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    // Redis: the queue's suites (job planning excepted) and the sample's queued sending.
+    '<rootDir>/test/queue/(?!job-planning\\.spec\\.ts$)',
+    '<rootDir>/test/sample/queued-sending\\.e2e\\.spec\\.ts$',
+    // A browser: the sample's /docs page.
+    '<rootDir>/test/sample/docs-page\\.e2e\\.spec\\.ts$',
+    // Load: 2,000 concurrent sends.
+    '<rootDir>/test/transport/load\\.spec\\.ts$',
+    '\\.(redis|browser|load)\\.spec\\.ts$',
+  ],
+};
