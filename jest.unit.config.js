@@ -9,7 +9,7 @@ import base from './jest.config.js';
 export default {
   ...base,
   testPathIgnorePatterns: [
-    '/node_modules/',
+    ...(base.testPathIgnorePatterns ?? ['/node_modules/']),
     // Redis: the queue's suites (job planning excepted) and the sample's queued sending.
     '<rootDir>/test/queue/(?!job-planning\\.spec\\.ts$)',
     '<rootDir>/test/sample/queued-sending\\.e2e\\.spec\\.ts$',

@@ -3,7 +3,7 @@
 // (part of `npm run lint`) fails when the declarations no longer match them. The entries are
 // package.json's `exports` with types: adding an entry there adds its report.
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
 const root = resolve(import.meta.dirname, '..');
@@ -19,12 +19,19 @@ function reportName(entry) {
   return [manifest.name, ...entry.split('/').slice(1)].join('-');
 }
 
+/** The ES module declarations of an `exports` target: `types`, or its `import` condition's. */
+function typesOf(target) {
+  if (typeof target !== 'object' || target === null) return undefined;
+  return typeof target.types === 'string' ? target.types : typesOf(target.import);
+}
+
 const entries = Object.entries(manifest.exports)
-  .filter(([, target]) => typeof target === 'object' && target.types)
-  .map(([entry, target]) => ({
+  .map(([entry, target]) => ({ entry, types: typesOf(target) }))
+  .filter(({ types }) => types !== undefined)
+  .map(({ entry, types }) => ({
     entry,
     name: reportName(entry),
-    types: join(declarations, target.types.replace(/^\.\/dist\//, '')),
+    types: join(declarations, types.replace(/^\.\/dist\//, '')),
   }));
 
 let failed = false;
@@ -45,7 +52,7 @@ for (const { entry, name, types } of entries) {
             types: ['node'],
             skipLibCheck: true,
           },
-          include: [dirname(types)],
+          files: [types],
         },
       },
       apiReport: {
