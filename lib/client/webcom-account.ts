@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger, type InjectionToken } from '@nestjs/common';
 import { SecretRedactor } from '../errors/redaction.js';
+import { SandboxTransport } from '../sandbox/sandbox-transport.js';
 import { getWebcomProviderToken, type WebcomProvider } from '../get-webcom-provider-token.util.js';
 import type { GatewayTransport } from '../transport/gateway-transport.js';
 import { WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
@@ -120,7 +121,10 @@ export function webcomAccountProviders(
             options: ResolvedWebcomOptions,
             http: HttpService,
             telemetry: WebcomTelemetry,
-          ) => createHttpTransport(options, http, telemetry, name),
+          ) =>
+            options.sandbox
+              ? new SandboxTransport(name)
+              : createHttpTransport(options, http, telemetry, name),
           inject: [token('options'), token('http-service'), token('telemetry')],
         },
     { provide: token('events'), useFactory: () => new WebcomEventStream() },
