@@ -1,7 +1,8 @@
 // The public API of every package entry, as API Extractor reads it from the build's declarations
 // (dist/, `npm run build` first): `npm run api` rewrites the reports in etc/, `npm run api:check`
 // (part of `npm run lint`) fails when the declarations no longer match them. The entries are
-// package.json's `exports` with types: adding an entry there adds its report.
+// package.json's `exports` with types (written from scripts/package-entries.mjs's ENTRIES): adding
+// an entry there adds its report.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
