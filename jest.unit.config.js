@@ -15,6 +15,7 @@ export default {
     // Redis: the queue's suites (job planning excepted) and the sample's queued sending.
     '<rootDir>/test/queue/(?!job-planning\\.spec\\.ts$)',
     '<rootDir>/test/sample/queued-sending\\.e2e\\.spec\\.ts$',
+    '<rootDir>/test/verification/redis-store\\.spec\\.ts$',
     // A browser: the sample's /docs page.
     '<rootDir>/test/sample/docs-page\\.e2e\\.spec\\.ts$',
     // Load: 2,000 concurrent sends.
