@@ -37,11 +37,19 @@ export {
 } from './webcom.module-definition.js';
 export { WebcomModule } from './webcom.module.js';
 export { WEBCOM_DEFAULT_BASE_URL, type WebcomModuleOptions } from './webcom-options.js';
+export {
+  WebcomTelemetry,
+  type TelemetryOperation,
+  type TelemetryRequest,
+  type TelemetryRetry,
+  type TelemetryScope,
+} from './telemetry/webcom-telemetry.js';
 export { WebcomService } from './webcom.service.js';
 export { WebcomValidationPipe } from './webcom-validation.pipe.js';
 export {
   WebcomExceptionFilter,
   webcomErrorResponse,
+  type WebcomAmbiguousSendErrorBody,
   type WebcomApiErrorBody,
   type WebcomErrorBody,
   type WebcomErrorResponseBody,

@@ -67,17 +67,22 @@ export interface FailNextOptions {
   times?: number;
 }
 
+/** Options of `forRoot`/`forRootAsync` that shape the module rather than the account. */
+export interface WebcomTestingModuleExtras {
+  /** Registers the account `name`, as `WebcomModule`'s `name` does. */
+  name?: string;
+  /** Makes the account's `WebcomService` injectable in every module, as `WebcomModule`'s does. */
+  isGlobal?: boolean;
+}
+
 /**
  * `WebcomTestingModule.forRoot` takes the options `WebcomModule.forRoot` takes, so a test can
  * pass the app's own; those that shape what a call does (`senders`, `maxSmsSegments`,
  * `maxUrlLength`, `includeTextInEvents`, `concurrency`) apply, the connection settings are
  * ignored, and `credentials` may be left out. Plus what the simulated gateway starts with.
  */
-export interface WebcomTestingModuleOptions extends Partial<WebcomModuleOptions> {
-  /** Registers the account `name`, as `WebcomModule`'s `name` does. */
-  name?: string;
-  /** Makes the module global, as `WebcomModule`'s `isGlobal` does. */
-  isGlobal?: boolean;
+export interface WebcomTestingModuleOptions
+  extends Partial<WebcomModuleOptions>, WebcomTestingModuleExtras {
   /** The account's balance at the start; default 1000. Each send pays its price from it. */
   balance?: number;
   /** Reported by `getBalance` when set. */
@@ -99,12 +104,10 @@ export type WebcomTestingAccountOptions = Omit<WebcomTestingModuleOptions, 'name
  * with `imports` and `inject` (the app's `ConfigService`), or `useClass`/`useExisting` with the
  * app's `WebcomOptionsFactory`. `name` and `isGlobal` are given here, not by the factory.
  */
-export interface WebcomTestingModuleAsyncOptions extends Pick<
-  ConfigurableModuleAsyncOptions<WebcomTestingAccountOptions, 'createWebcomOptions'>,
-  'imports' | 'inject' | 'useFactory' | 'useClass' | 'useExisting'
-> {
-  /** Registers the account `name`, as `WebcomModule`'s `name` does. */
-  name?: string;
-  /** Makes the account's `WebcomService` injectable in every module, as `WebcomModule`'s does. */
-  isGlobal?: boolean;
-}
+export interface WebcomTestingModuleAsyncOptions
+  extends
+    Pick<
+      ConfigurableModuleAsyncOptions<WebcomTestingAccountOptions, 'createWebcomOptions'>,
+      'imports' | 'inject' | 'useFactory' | 'useClass' | 'useExisting'
+    >,
+    WebcomTestingModuleExtras {}
