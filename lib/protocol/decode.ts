@@ -1,34 +1,12 @@
 import { WebcomAmbiguousSendError } from '../errors/webcom-errors.js';
 import { DELIVERY_STATES, FINAL_STATES, SETTLED_STATES } from './channels.js';
+import { parseExactJson } from './exact-json.js';
 import type { Balance, DeliveryState, MessageStatus, SendResult, SentMessage } from './results.js';
 
 /*
  * Decoders of the gateway's answers (docs/protocol.md §3). Each returns `undefined` for a body that is
  * not a success answer: the caller reports that as the gateway refusing the call.
  */
-
-/** A JSON string token, or a number token outside strings. */
-const JSON_STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-
-/**
- * Every JSON number written as a string of its own digits, so that no value goes through a
- * JavaScript number: an id above 2^53 keeps its digits (docs/protocol.md §3).
- */
-function quoteNumbers(json: string): string {
-  return json.replace(JSON_STRING_OR_NUMBER, (token) =>
-    token.startsWith('"') ? token : `"${token}"`,
-  );
-}
-
-function parseJson(body: string): unknown {
-  const trimmed = body.trim();
-  if (!trimmed.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(quoteNumbers(trimmed));
-  } catch {
-    return undefined;
-  }
-}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,7 +15,7 @@ const AMOUNT = /^\s*-?\d+(?:\.\d+)?\s*$/;
 const PRICE = /^\s*\d+(?:[.,]\d+)?\s*$/;
 
 /**
- * An amount the gateway sent (as a string: `parseJson` quotes numbers); `undefined` unless it is
+ * An amount the gateway sent (as a string: `parseExactJson` keeps numbers as text); `undefined` unless it is
  * a finite number (400 digits are `Infinity`).
  */
 function toAmount(value: unknown, pattern = AMOUNT): number | undefined {
@@ -67,7 +45,7 @@ const PLAIN_SEND = /^\d+(,\d+)*,?$/;
  * `matchRecipients` then finds the ids short).
  */
 export function decodeSend(body: string): SendAnswer | undefined {
-  const json = parseJson(body);
+  const json = parseExactJson(body);
   if (json === undefined && body.trimStart().startsWith('{')) return idsOfBrokenJson(body);
   if (json !== undefined) {
     if (!isRecord(json) || !Array.isArray(json.information)) return undefined;
@@ -88,10 +66,9 @@ export function decodeSend(body: string): SendAnswer | undefined {
   // The older plain-text answer: ids separated by commas, possibly closed by ",0"; no prices.
   // Whitespace between two ids separates them too: removing it would join them into an id that
   // no message has.
-  const plain = body
-    .trim()
-    .replace(/\s*,\s*/g, ',')
-    .replace(/\s+/g, ',');
+  // Each run of whitespace is one space first: `\s*,` would rescan a long run from each of its
+  // characters (quadratic time on a hostile body).
+  const plain = body.trim().replace(/\s+/g, ' ').replace(/ ?, ?/g, ',').replace(/ /g, ',');
   if (!PLAIN_SEND.test(plain)) return undefined;
   const ids = plain.split(',').filter((id) => id !== '');
   if (ids.length > 1 && ids[ids.length - 1] === '0') ids.pop();
@@ -129,7 +106,7 @@ export function matchRecipients(answer: SendAnswer, recipients: readonly string[
 }
 
 export function decodeBalance(body: string): Balance | undefined {
-  const json = parseJson(body);
+  const json = parseExactJson(body);
   if (json !== undefined) {
     if (!isRecord(json)) return undefined;
     const balance = toAmount(json.balance);
@@ -154,7 +131,7 @@ function toState(value: unknown): DeliveryState | undefined {
 }
 
 export function decodeStatus(id: string, body: string): MessageStatus | undefined {
-  const json = parseJson(body);
+  const json = parseExactJson(body);
   const record = isRecord(json) ? json : undefined;
   // The older plain-text answer is the bare state word.
   const state = json === undefined ? toState(body.trim()) : toState(record?.state);
