@@ -89,19 +89,23 @@ function idsOfBrokenJson(body: string): SendAnswer | undefined {
 }
 
 /**
- * The result of one request of a send: the gateway answers one message per recipient, in the
- * order of `dadr`, so the n-th id is the n-th recipient's.
+ * The result of one request of a send (D13). To one recipient, every id the answer lists is that
+ * recipient's (a long message may be billed per part, and the vendor's own example answers one
+ * number with two ids). To several, the gateway answers one message per recipient in the order
+ * of `dadr`, so the n-th id is the n-th recipient's.
  *
- * @throws {WebcomAmbiguousSendError} when the ids are more or fewer than the recipients: the
- * gateway accepted something, but which recipient got which id is unknown.
+ * @throws {WebcomAmbiguousSendError} when several recipients got more or fewer ids than there
+ * are of them: the gateway accepted something, but which recipient got which id is unknown.
  */
 export function matchRecipients(answer: SendAnswer, recipients: readonly string[]): SendResult {
-  if (answer.messages.length !== recipients.length) {
+  const single = recipients.length === 1;
+  if (!single && answer.messages.length !== recipients.length) {
     throw new WebcomAmbiguousSendError(answer.messages, recipients.length, answer.balance);
   }
-  const messages = answer.messages.map(({ id, price }, index) =>
-    price === undefined ? { id, to: recipients[index] } : { id, to: recipients[index], price },
-  );
+  const messages = answer.messages.map(({ id, price }, index) => {
+    const to = recipients[single ? 0 : index];
+    return price === undefined ? { id, to } : { id, to, price };
+  });
   return answer.balance === undefined ? { messages } : { messages, balance: answer.balance };
 }
 
@@ -116,9 +120,10 @@ export function decodeBalance(body: string): Balance | undefined {
       : { balance };
   }
   // The older plain-text answer: the amount, then the currency on the next line.
-  const [amountLine, currencyLine, ...rest] = body.trim().split(/\r?\n/);
+  // A third line of the trimmed body holds its last, visible, character: no balance answer.
+  const [amountLine, currencyLine, third] = body.trim().split(/\r?\n/, 3);
   const balance = toAmount(amountLine);
-  if (balance === undefined || rest.some((line) => line.trim() !== '')) return undefined;
+  if (balance === undefined || third !== undefined) return undefined;
   const currency = currencyLine?.trim();
   if (currency !== undefined && !/^[A-Za-z]{3}$/.test(currency)) return undefined;
   return currency ? { balance, currency } : { balance };
