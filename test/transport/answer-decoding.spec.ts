@@ -180,6 +180,33 @@ describe.each(ENGINES)('answers as bytes, on %s', (_, engine) => {
     });
   });
 
+  describe('a hostile answer at the size cap', () => {
+    /** Generous: it tells linear time from quadratic (seconds at this size), it is no benchmark. */
+    const BOUND_MS = 1_000;
+    const CAP = 1024 * 1024;
+    const atCap = (head: string, unit: string) =>
+      head + unit.repeat(Math.floor((CAP - 16 - Buffer.byteLength(head)) / unit.length));
+    const timed = async (call: () => Promise<unknown>) => {
+      const started = performance.now();
+      const outcome = await failure(call());
+      return { outcome, ms: performance.now() - started };
+    };
+
+    it.each([
+      ['an unterminated string of \\" pairs', 200, atCap('{"information":[{"id_message":"', '\\"')],
+      ['a run of spaces in a plain-text id list', 200, `${atCap('1', ' ')}x`],
+      ['a page of unclosed tags', 403, atCap(`<p>${PASSWORD}</p>`, '<')],
+    ])('%s, gzip-compressed, settles a send within the bound', async (__, status, text) => {
+      const body = gzipSync(text);
+      reply = () => ({ status, headers: { 'content-encoding': 'gzip' }, body });
+      create();
+      const { outcome, ms } = await timed(() => service.sendSms({ to: '79991234567', text: 'hi' }));
+      expect(outcome).toMatchObject({ name: 'WebcomApiError', status });
+      expect(JSON.stringify(outcome)).not.toContain(ASCII_RUN);
+      expect(ms).toBeLessThan(BOUND_MS);
+    });
+  });
+
   describe('the charset of the answer', () => {
     const PAGE = `<html><body><p>Неверный пароль: ${PASSWORD} для shop</p></body></html>`;
 
