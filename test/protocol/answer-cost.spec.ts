@@ -54,9 +54,16 @@ describe('the cost of an answer is bounded at the size cap', () => {
     expect(elapsed(() => gatewayRefusal({ status: 200, body }, redactor))).toBeLessThan(BOUND_MS);
   });
 
-  it.each(HOSTILE)('%s: a registration page of it is read within the bound', (_, body) => {
-    expect(elapsed(() => redactor.redact(pageText(redactor.redact(body))))).toBeLessThan(BOUND_MS);
-  });
+  it.each(HOSTILE)(
+    '%s: a registration page of it is read, each step within the bound',
+    (_, body) => {
+      // The steps of the registration result: scrub the page, take its text, scrub that.
+      let text = '';
+      expect(elapsed(() => (text = redactor.redact(body)))).toBeLessThan(BOUND_MS);
+      expect(elapsed(() => (text = pageText(text)))).toBeLessThan(BOUND_MS);
+      expect(elapsed(() => redactor.redact(text))).toBeLessThan(BOUND_MS);
+    },
+  );
 });
 
 describe('quoteNumbers', () => {
