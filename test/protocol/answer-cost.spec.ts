@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { pageText } from '../../lib/client/registration.js';
 import { SecretRedactor } from '../../lib/errors/redaction.js';
 import { decodeBalance, decodeSend, decodeStatus } from '../../lib/protocol/decode.js';
@@ -74,6 +75,23 @@ describe('quoteNumbers', () => {
     ['{"a":1.,"b":1e}', '{"a":"1".,"b":"1"e}'],
   ])('%s', (json, quoted) => {
     expect(quoteNumbers(json)).toBe(quoted);
+  });
+
+  it('reads any JSON object as JSON.parse does, every number as its own text', () => {
+    const numbersAsText = (value: unknown): unknown =>
+      typeof value === 'number'
+        ? JSON.stringify(value)
+        : Array.isArray(value)
+          ? value.map(numbersAsText)
+          : value !== null && typeof value === 'object'
+            ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, numbersAsText(v)]))
+            : value;
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 })), (object) => {
+        const json = JSON.stringify(object);
+        expect(JSON.parse(quoteNumbers(json)!)).toEqual(numbersAsText(JSON.parse(json)));
+      }),
+    );
   });
 
   it('an id above 2^53 keeps its digits', () => {
