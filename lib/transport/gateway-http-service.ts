@@ -12,9 +12,10 @@ const keepText = (data: unknown) => data;
 const anyStatus = () => true;
 
 /**
- * What every request needs, whatever the axios instance: the body as text, every status
+ * What every request needs, whatever the axios instance: the body untransformed, every status
  * answered (the transport decides), no redirect followed (the URL carries the password), and
- * the size cap.
+ * the size cap. The transport asks for bytes and reads them itself; text is the default of the
+ * engine's `HttpService` for other callers.
  */
 export const REQUEST_DEFAULTS = {
   maxRedirects: 0,

@@ -74,8 +74,9 @@ function requestTarget(
  *
  * The adapter never follows redirects, holds a deadline from the call to the last byte that
  * includes the wait for a connection (`config.timeout`), caps the body (`maxContentLength`,
- * decoded size), decodes gzip, deflate and br, and honours `signal` and `cancelToken`. Every
- * error it rejects with tells whether the request was written (`requestSentOf`).
+ * decoded size), undoes gzip, deflate and br (stacked too), reads text in the charset the
+ * answer names, and honours `signal` and `cancelToken`. Every error it rejects with tells
+ * whether the request was written (`requestSentOf`).
  */
 export class UndiciEngine implements RequestRegistry {
   readonly dispatcher: Dispatcher;
