@@ -14,6 +14,7 @@ import {
   type GatewayResponse,
   type GatewayTransport,
 } from './gateway-transport.js';
+import { describeRequest } from './request-description.js';
 import { trackedTransport } from './socket-tracker.js';
 import { UndiciEngine } from './undici-adapter.js';
 import { RequestNotSentError, requestSentOf } from './undici-request.js';
@@ -28,8 +29,8 @@ export {
 const CONNECT_SYSCALLS = new Set(['connect', 'getaddrinfo']);
 
 /**
- * Every answer comes as bytes, its codings and charset read here alike for both engines; the
- * module's engine leaves the codings to it too.
+ * Both engines hand the answer over as bytes, its codings untouched: the transport undoes the
+ * codings and reads the charset, alike for both.
  */
 const AS_BYTES = { responseType: 'arraybuffer', decompress: false } as const;
 const FOREIGN_REQUEST = { ...REQUEST_DEFAULTS, ...AS_BYTES } as const;
@@ -127,7 +128,9 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
         if (waitMs > MAX_RETRY_AFTER_MS) throw this.final(error);
         const reason = String((error as Error).message);
         if (this.closed) throw this.final(this.notRetried(reason));
-        this.logger.warn(`${this.describe(url)}: ${reason}; retrying in ${waitMs} ms`);
+        this.logger.warn(
+          `${describeRequest(url, this.options.loggableParams)}: ${reason}; retrying in ${waitMs} ms`,
+        );
         this.options.onRetry?.({
           attempt: attempt + 1,
           reason: error instanceof RetryableStatus ? error.response.status : error.code,
@@ -196,7 +199,9 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
       : await this.foreignGet(url, kind);
     if (debug) {
       const elapsed = Math.round(performance.now() - started);
-      this.logger.debug(`${this.describe(url)} -> HTTP ${response.status} in ${elapsed} ms`);
+      this.logger.debug(
+        `${describeRequest(url, this.options.loggableParams)} -> HTTP ${response.status} in ${elapsed} ms`,
+      );
     }
     // An adapter other than axios's http one may have undone the codings, keeping the header
     // (axios's fetch adapter does).
@@ -278,20 +283,5 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
     if (error instanceof RetryableStatus) return gatewayRefusal(error.response, this.redactor);
     this.logger.warn(`Webcom call failed: ${(error as Error).message}`);
     return error;
-  }
-
-  /** The URL with every value masked but those named loggable: never a secret or a text. */
-  private describe(url: string): string {
-    const queryStart = url.indexOf('?');
-    if (queryStart < 0) return `GET ${url}`;
-    const masked = url
-      .slice(queryStart + 1)
-      .split('&')
-      .map((pair) => {
-        const [name] = pair.split('=', 1);
-        return this.options.loggableParams.has(name) ? pair : `${name}=*`;
-      })
-      .join('&');
-    return `GET ${url.slice(0, queryStart)}?${masked}`;
   }
 }
