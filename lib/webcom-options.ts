@@ -12,11 +12,15 @@ import {
   hasLoneSurrogate,
   validateOptions,
 } from './options/validate-options.js';
+import { SANDBOX_CREDENTIALS } from './sandbox/sandbox-transport.js';
 
 /** An account's options: `WebcomModule.forRoot(options)`, or what `forRootAsync` resolves. */
 export interface WebcomModuleOptions {
-  /** How the account signs in: `{ user, password }`, `{ token }` or `{ user, tokenHash }`. */
-  credentials: Credentials;
+  /**
+   * How the account signs in: `{ user, password }`, `{ token }` or `{ user, tokenHash }`.
+   * Required, except with `sandbox: true`.
+   */
+  credentials?: Credentials;
   /**
    * Default 'https://my3.webcom.mobi'; `sendsms.php` and the registration path hang off it.
    * Surrounding whitespace (a `.env` slip) is trimmed; a URL with a query or a fragment, even an
@@ -59,6 +63,12 @@ export interface WebcomModuleOptions {
    * Default: axios on the module's undici engine.
    */
   axiosInstance?: AxiosInstance;
+  /**
+   * `true`: no request leaves the process; the in-process gateway emulator answers sends,
+   * statuses and balance with the gateway's rules, and a warning at boot says so. Credentials
+   * are optional then. Default false.
+   */
+  sandbox?: boolean;
 }
 
 /** The options with every default filled in, as the service uses them. */
@@ -183,6 +193,7 @@ const isHttp = (url: URL) => url.protocol === 'https:' || url.protocol === 'http
 
 /** The rules of the module's options; its property types are the public interface's. */
 export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> {
+  @ValidateIf((options: WebcomModuleOptions) => !(options.sandbox === true && !options.credentials))
   @IsCredentials()
   @NestedOptions(() => WebcomCredentialsSchema)
   credentials!: Credentials;
@@ -286,6 +297,10 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
     (value) => typeof (value as { request?: unknown } | null)?.request === 'function',
   )
   axiosInstance!: AxiosInstance;
+
+  @IfGiven()
+  @OptionRule('isBoolean', 'must be true or false', (value) => typeof value === 'boolean')
+  sandbox!: boolean;
 }
 
 /**
@@ -303,7 +318,8 @@ export function resolveOptions(options: WebcomModuleOptions, name?: string): Res
     name ? `Webcom module options (account '${name}')` : 'Webcom module options',
   );
   return {
-    credentials: options.credentials,
+    credentials: options.credentials ?? SANDBOX_CREDENTIALS,
+    sandbox: options.sandbox ?? false,
     baseUrl: (baseUrl ?? WEBCOM_DEFAULT_BASE_URL).replace(/\/+$/, ''),
     timeoutMs: options.timeoutMs ?? 10_000,
     retries: options.retries ?? 2,

@@ -12,7 +12,7 @@ function packagesImportedBy(entry: string, seen = new Set<string>(), packages = 
     if (!specifier) continue;
     if (specifier.startsWith('.')) {
       packagesImportedBy(
-        resolve(dirname(entry), specifier.replace(/\.js$/, '.ts')),
+        resolve(dirname(entry), specifier.replace(/\.js$/, '.ts').replace(/\.cjs$/, '.cts')),
         seen,
         packages,
       );

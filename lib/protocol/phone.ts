@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as LibPhoneNumber from 'libphonenumber-js';
+import { packageRequire } from '../util/package-require.cjs';
 
 /**
  * libphonenumber-js, loaded on the first number that needs it rather than at boot, and as its
@@ -7,7 +7,7 @@ import type * as LibPhoneNumber from 'libphonenumber-js';
  */
 let parser: typeof LibPhoneNumber.parsePhoneNumberFromString | undefined;
 const parsePhoneNumberFromString: typeof LibPhoneNumber.parsePhoneNumberFromString = (...args) => {
-  parser ??= (createRequire(import.meta.url)('libphonenumber-js') as typeof LibPhoneNumber)
+  parser ??= (packageRequire('libphonenumber-js') as typeof LibPhoneNumber)
     .parsePhoneNumberFromString;
   return parser(...args);
 };

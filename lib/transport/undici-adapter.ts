@@ -4,8 +4,8 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
+import { packageRequire } from '../util/package-require.cjs';
 import { ACCEPT_ENCODING } from './content-coding.js';
 import { PendingRequest, type RequestRegistry } from './undici-request.js';
 
@@ -27,16 +27,15 @@ type AgentClass = new (options: object) => Dispatcher;
 // The Agent is loaded from its own file when undici's layout allows it: the package's main
 // entry also loads fetch, WebSocket and caches, three times the import cost. The proxy agent
 // needs the main entry (it tunnels with the `connect` API the entry installs).
-const require = createRequire(import.meta.url);
 function agentClass(): AgentClass {
   try {
-    return require('undici/lib/dispatcher/agent.js') as AgentClass;
+    return packageRequire('undici/lib/dispatcher/agent.js') as AgentClass;
   } catch {
-    return (require('undici') as Record<string, AgentClass>).Agent;
+    return (packageRequire('undici') as Record<string, AgentClass>).Agent;
   }
 }
 const envProxyAgentClass = () =>
-  (require('undici') as Record<string, AgentClass>).EnvHttpProxyAgent;
+  (packageRequire('undici') as Record<string, AgentClass>).EnvHttpProxyAgent;
 
 /** `scheme://host[:port]` of an absolute URL without credentials, and the rest. */
 const PLAIN_ABSOLUTE_URL = /^https?:\/\/[^/?#@\s]+/i;

@@ -2,15 +2,13 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { WebcomExceptionFilter, WebcomModule } from 'nestjs-webcom';
+import { WebcomExceptionFilter, WebcomModule, WebcomValidationPipe } from 'nestjs-webcom';
 import { WebcomHealthIndicator } from 'nestjs-webcom/health';
 import { AccountController } from './account.controller.js';
-import { EmbeddedGatewayModule, EmbeddedWebcomGateway } from './embedded-gateway.js';
 import { HealthController } from './health.controller.js';
 import { MessagesController } from './messages.controller.js';
 import { QueuedSendingModule } from './queued-sending.js';
 import { SampleTelemetry } from './telemetry.js';
-import { createValidationPipe } from './validation.pipe.js';
 import { WebcomEventLogger } from './webcom-event-logger.js';
 import { createWebcomOptions } from './webcom-options.factory.js';
 
@@ -24,10 +22,9 @@ import { createWebcomOptions } from './webcom-options.factory.js';
       // Tests configure through process.env alone, never a developer's .env with live credentials.
       ignoreEnvFile: process.env.NODE_ENV === 'test',
     }),
-    EmbeddedGatewayModule,
     WebcomModule.forRootAsync({
-      imports: [ConfigModule, EmbeddedGatewayModule],
-      inject: [ConfigService, EmbeddedWebcomGateway],
+      imports: [ConfigModule],
+      inject: [ConfigService],
       useFactory: createWebcomOptions,
     }),
     QueuedSendingModule,
@@ -38,7 +35,7 @@ import { createWebcomOptions } from './webcom-options.factory.js';
     SampleTelemetry,
     WebcomHealthIndicator,
     WebcomEventLogger,
-    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_PIPE, useClass: WebcomValidationPipe },
     { provide: APP_FILTER, useClass: WebcomExceptionFilter },
   ],
 })
