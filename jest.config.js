@@ -8,7 +8,7 @@ export default {
     '^\\.{1,2}/(.*/)?package-require\\.cjs$': '<rootDir>/lib/util/package-require.cts',
     // The sample imports the package by name: test it against the sources, not a stale dist/.
     '^nestjs-webcom$': '<rootDir>/lib/index.ts',
-    '^nestjs-webcom/(health|testing|queue)$': '<rootDir>/lib/$1/index.ts',
+    '^nestjs-webcom/(health|testing|queue|verification)$': '<rootDir>/lib/$1/index.ts',
   },
   moduleFileExtensions: ['ts', 'cts', 'js', 'cjs', 'mjs', 'json'],
   transform: {

@@ -11,6 +11,7 @@ export const ENTRIES = {
   './testing': 'testing/index',
   './queue': 'queue/index',
   './queue/health': 'queue/health',
+  './verification': 'verification/index',
 };
 
 /** ES modules in dist/, CommonJS in dist/cjs/, each with its own declarations. */

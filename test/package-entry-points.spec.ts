@@ -45,4 +45,11 @@ describe('entry points', () => {
     expect(packages).toContain('bullmq');
     expect(packages.filter((p) => /terminus/.test(p))).toEqual([]);
   });
+
+  it('nestjs-webcom/verification needs neither @nestjs/terminus nor bullmq, and ioredis only for a Redis connection', () => {
+    const packages = [...packagesImportedBy(resolve('lib/verification/index.ts'))];
+    expect(packages.filter((p) => /terminus|bullmq|ioredis/.test(p))).toEqual([]);
+    const store = readFileSync(resolve('lib/verification/redis-verification-store.ts'), 'utf8');
+    expect(store).toContain("await import('ioredis')");
+  });
 });

@@ -73,3 +73,11 @@ export function isPossibleInternationalDigits(digits: string): boolean {
   if (ZONE_7_DIGITS.test(digits)) return true;
   return /^\d+$/.test(digits) && parsePhoneNumberFromString(`+${digits}`)?.isPossible() === true;
 }
+
+/**
+ * The ISO 3166 alpha-2 country of international digits (`RU` for `79991234567`), as
+ * libphonenumber assigns it; `undefined` when no single country owns the number.
+ */
+export function countryOfInternationalDigits(digits: string): string | undefined {
+  return parsePhoneNumberFromString(`+${digits}`)?.country;
+}

@@ -4,11 +4,14 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { WebcomExceptionFilter, WebcomModule, WebcomValidationPipe } from 'nestjs-webcom';
 import { WebcomHealthIndicator } from 'nestjs-webcom/health';
+import { WebcomVerificationModule } from 'nestjs-webcom/verification';
 import { AccountController } from './account.controller.js';
 import { HealthController } from './health.controller.js';
 import { MessagesController } from './messages.controller.js';
 import { QueuedSendingModule } from './queued-sending.js';
 import { SampleTelemetry } from './telemetry.js';
+import { createVerificationOptions } from './verification-options.factory.js';
+import { VerificationsController } from './verifications.controller.js';
 import { WebcomEventLogger } from './webcom-event-logger.js';
 import { createWebcomOptions } from './webcom-options.factory.js';
 
@@ -28,9 +31,14 @@ import { createWebcomOptions } from './webcom-options.factory.js';
       useFactory: createWebcomOptions,
     }),
     QueuedSendingModule,
+    WebcomVerificationModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: createVerificationOptions,
+    }),
     TerminusModule,
   ],
-  controllers: [MessagesController, AccountController, HealthController],
+  controllers: [MessagesController, AccountController, HealthController, VerificationsController],
   providers: [
     SampleTelemetry,
     WebcomHealthIndicator,

@@ -77,6 +77,9 @@ describe("the sample's /docs page", () => {
       '/messages/telegram': '#/components/schemas/SendTelegramDto',
       '/messages/whatsapp': '#/components/schemas/SendWhatsappDto',
       '/registrations': '#/components/schemas/RegisterDto',
+      // The verification endpoints' bodies are the sample's: the service checks `to` itself.
+      '/verifications': '#/components/schemas/StartVerificationBody',
+      '/verifications/{id}/check': '#/components/schemas/CheckVerificationBody',
     });
   });
 

@@ -4,3 +4,4 @@ export type { WebcomHealthIndicator } from 'nestjs-webcom/health';
 export type { WebcomQueue } from 'nestjs-webcom/queue';
 export type { WebcomQueueHealthIndicator } from 'nestjs-webcom/queue/health';
 export type { WebcomTestingController } from 'nestjs-webcom/testing';
+export type { WebcomVerificationService } from 'nestjs-webcom/verification';
