@@ -16,11 +16,15 @@ const ENTITIES: Record<string, string> = {
   '&nbsp;': ' ',
 };
 
-/** The visible text of an HTML page: no head, script or style, no tags, one space between words. */
+/**
+ * The visible text of an HTML page: no head, script or style, no tags, one space between words.
+ * No scan goes past the next `<` that opens such an element, nor a tag past the next `<`: a
+ * page of unclosed tags costs linear time.
+ */
 export function pageText(html: string): string {
   return html
-    .replace(/<(head|script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
+    .replace(/<(head|script|style)\b[^<>]*>(?:[^<]|<(?!\/?\1\b))*<\/\1\s*>/gi, ' ')
+    .replace(/<[^<>]*>/g, ' ')
     .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (entity) => ENTITIES[entity])
     .replace(/\s+/g, ' ')
     .trim();
