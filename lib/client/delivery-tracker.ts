@@ -1,5 +1,5 @@
 import { throwError, type Observable } from 'rxjs';
-import { assertMessageId, toMessageIds } from '../dto/checks.js';
+import { assertMessageId, toMessageIds } from '../dto/message-ids.js';
 import type { MessageStatus } from '../protocol/results.js';
 import {
   getStatuses,

@@ -34,8 +34,11 @@ export function checkAccountName(name: unknown): void {
  * Stops the boot when a named account is registered by more than one module: Nest would give
  * every `@InjectWebcom(name)` one of them and silently drop the other's options.
  */
-export function checkAccountRegisteredOnce(name: string | undefined, moduleRef: ModuleRef): void {
-  if (name === undefined) return;
+export function checkAccountRegisteredOnce(
+  name: string | undefined,
+  moduleRef: ModuleRef | undefined,
+): void {
+  if (name === undefined || moduleRef === undefined) return;
   const token = getWebcomToken(name);
   let registrations = 0;
   for (const module of moduleRef.get(ModulesContainer, { strict: false }).values()) {

@@ -114,8 +114,10 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   @IsWholeNumber(1, 1024)
   maxSockets!: number;
 
+  // null lifts the limit.
+  @ValidateIf((_: object, value: unknown) => value !== null)
   @IsWholeNumber(1, 255)
-  maxSmsSegments!: number;
+  maxSmsSegments!: number | null;
 
   // Sent percent-encoded as `businessman` on every registration.
   @IsWireString()

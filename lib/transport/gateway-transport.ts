@@ -32,6 +32,10 @@ export interface GatewayTransport {
 
 const MAX_ERROR_BODY_CHARS = 500;
 
+/** Control characters (tab and line breaks aside): binary has no place in an error. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const CONTROL_RUNS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+/g;
+
 /**
  * A gateway answer as an error: its body shortened and scrubbed of our credentials and of phone
  * numbers (masked before the cut, so that no number is cut short of its mask).
@@ -41,7 +45,9 @@ export function gatewayRefusal(
   redactor: SecretRedactor,
   kind?: CallKind,
 ): WebcomApiError {
-  const body = maskPhoneNumbers(redactor.redact(response.body.slice(0, MAX_ERROR_BODY_CHARS * 2)));
+  const body = maskPhoneNumbers(
+    redactor.redact(response.body.slice(0, MAX_ERROR_BODY_CHARS * 2)).replace(CONTROL_RUNS, ' '),
+  );
   const shortened =
     body.length > MAX_ERROR_BODY_CHARS ? `${body.slice(0, MAX_ERROR_BODY_CHARS)}…` : body;
   return new WebcomApiError(response.status, shortened, kind);
