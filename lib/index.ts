@@ -19,7 +19,8 @@ export {
   WebcomTrackingTimeoutError,
   type TrackOptions,
   type TrackUntil,
-} from './tracking/delivery-tracking.js';
+} from './tracking/track-options.js';
+export type { WebcomStatusLimiter } from './tracking/status-limiter.js';
 export { getWebcomToken } from './get-webcom-token.util.js';
 export { getWebcomProviderToken, type WebcomProvider } from './get-webcom-provider-token.util.js';
 export { InjectWebcom } from './inject-webcom.decorator.js';

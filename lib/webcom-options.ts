@@ -12,6 +12,7 @@ import {
   hasLoneSurrogate,
   validateOptions,
 } from './options/validate-options.js';
+import type { WebcomStatusLimiter } from './tracking/status-limiter.js';
 
 /** An account's options: `WebcomModule.forRoot(options)`, or what `forRootAsync` resolves. */
 export interface WebcomModuleOptions {
@@ -59,12 +60,23 @@ export interface WebcomModuleOptions {
    * Default: axios on the module's undici engine.
    */
   axiosInstance?: AxiosInstance;
+
+  // Tracking budget (docs/tracking-and-events.md).
+  /**
+   * Status reads a second of this account on this instance, at most: every `getStatus`,
+   * `getStatuses`, `waitForFinalStatus` and `trackDelivery` read (and their retries) shares it;
+   * over it, reads wait their turn. Default 20. For N instances, give each budget / N.
+   */
+  statusRequestsPerSecond?: number;
+  /** A limiter every status read passes after the instance's budget: a fleet-wide one. */
+  statusLimiter?: WebcomStatusLimiter;
 }
 
 /** The options with every default filled in, as the service uses them. */
 export interface ResolvedWebcomOptions extends Required<
-  Omit<WebcomModuleOptions, 'maxSmsSegments' | 'proxy' | 'ca' | 'axiosInstance'>
+  Omit<WebcomModuleOptions, 'maxSmsSegments' | 'proxy' | 'ca' | 'axiosInstance' | 'statusLimiter'>
 > {
+  statusLimiter?: WebcomStatusLimiter;
   maxSmsSegments?: number;
   proxy?: 'env';
   ca?: string | Buffer | (string | Buffer)[];
@@ -286,6 +298,18 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
     (value) => typeof (value as { request?: unknown } | null)?.request === 'function',
   )
   axiosInstance!: AxiosInstance;
+
+  // Tracking budget.
+  @IsWholeNumber(1, 100_000)
+  statusRequestsPerSecond!: number;
+
+  @IfGiven()
+  @OptionRule(
+    'isStatusLimiter',
+    'must have an acquire(account) method',
+    (value) => typeof (value as { acquire?: unknown } | null)?.acquire === 'function',
+  )
+  statusLimiter!: WebcomStatusLimiter;
 }
 
 /**
@@ -317,5 +341,7 @@ export function resolveOptions(options: WebcomModuleOptions, name?: string): Res
     proxy: options.proxy,
     ca: options.ca,
     axiosInstance: options.axiosInstance,
+    statusRequestsPerSecond: options.statusRequestsPerSecond ?? 20,
+    statusLimiter: options.statusLimiter,
   };
 }

@@ -4,7 +4,7 @@ import {
   webcomAccountProviders,
   webcomAccountTokens,
 } from './client/webcom-account.js';
-import type { WebcomDeliveryTracker } from './client/delivery-tracker.js';
+import type { WebcomStatusReads } from './client/status-reads.js';
 import type { WebcomEventStream } from './client/event-stream.js';
 import type { WebcomGatewayClient } from './client/gateway-client.js';
 import type { WebcomRegistration } from './client/registration.js';
@@ -39,9 +39,9 @@ export function webcomServiceProvider(name?: string) {
     useFactory: (
       gateway: WebcomGatewayClient,
       events: WebcomEventStream,
-      tracker: WebcomDeliveryTracker,
+      statusReads: WebcomStatusReads,
       registration: WebcomRegistration,
-    ) => new WebcomService(new WebcomAccount(gateway, events, tracker, registration)),
+    ) => new WebcomService(new WebcomAccount(gateway, events, statusReads, registration)),
     inject: webcomAccountTokens(name),
   };
 }

@@ -1,7 +1,8 @@
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import type { Observable } from 'rxjs';
+import { throwError, type Observable } from 'rxjs';
 import { CHANNEL_REGISTRY, sendKindEntry, type DtoOf, type SendKind } from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
+import { assertMessageId, toMessageIds } from './dto/checks.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import type {
   SendCascadeDto,
@@ -17,7 +18,7 @@ import { validateDto } from './dto/validate.js';
 import type { WebcomEvent } from './events.js';
 import type { Channel } from './protocol/channels.js';
 import type { Balance, MessageStatus, RegistrationResult, SendResult } from './protocol/results.js';
-import type { TrackOptions } from './tracking/delivery-tracking.js';
+import type { TrackOptions } from './tracking/track-options.js';
 import type { WebcomModuleOptions } from './webcom-options.js';
 
 /**
@@ -101,7 +102,8 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
 
   /** The delivery state of message `id` (an id from `SendResult.messages`), read once. */
   getStatus(id: string): Promise<MessageStatus> {
-    return this.account.tracker.getStatus(id);
+    const refused = this.refusedIds(() => assertMessageId(id));
+    return refused ? Promise.reject(refused) : this.account.statusReads.getStatus(id);
   }
 
   /**
@@ -109,7 +111,9 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
    * of ids (a string is one id, never its characters); anything else is a WebcomValidationError.
    */
   getStatuses(ids: string | readonly string[]): Promise<MessageStatus[]> {
-    return this.account.tracker.getStatuses(ids);
+    let checked: string[] = [];
+    const refused = this.refusedIds(() => (checked = toMessageIds(ids)));
+    return refused ? Promise.reject(refused) : this.account.statusReads.getStatuses(checked);
   }
 
   /**
@@ -117,7 +121,10 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
    * `timeoutMs`, and with `ESHUTDOWN` when the module shuts down first.
    */
   waitForFinalStatus(id: string, options?: TrackOptions): Promise<MessageStatus> {
-    return this.account.tracker.waitForFinalStatus(id, options);
+    const refused = this.refusedIds(() => assertMessageId(id));
+    return refused
+      ? Promise.reject(refused)
+      : this.account.statusReads.waitForFinalStatus(id, options);
   }
 
   /**
@@ -128,7 +135,11 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
     ids: string | readonly string[],
     options?: TrackOptions,
   ): Observable<MessageStatus> {
-    return this.account.tracker.trackDelivery(ids, options);
+    let checked: string[] = [];
+    const refused = this.refusedIds(() => (checked = toMessageIds(ids)));
+    return refused
+      ? throwError(() => refused)
+      : this.account.statusReads.trackDelivery(checked, options);
   }
 
   /** What is left on the account, and its currency when the gateway says. */
@@ -142,6 +153,17 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
    */
   register(dto: RegisterDto): Promise<RegistrationResult> {
     return this.account.registration.register(dto);
+  }
+
+  /** The refusal of ids that `check` throws, reported as a failed status call; else undefined. */
+  private refusedIds(check: () => void): Error | undefined {
+    try {
+      check();
+      return undefined;
+    } catch (error) {
+      this.account.events.report('status', error);
+      return error as Error;
+    }
   }
 
   /**

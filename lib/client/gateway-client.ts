@@ -21,6 +21,7 @@ import {
   gatewayRefusal,
   type GatewayResponse,
   type GatewayTransport,
+  type RetryHooks,
 } from '../transport/gateway-transport.js';
 import type { TelemetryScope, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
@@ -94,11 +95,12 @@ export class WebcomGatewayClient {
     });
   }
 
-  async status(id: string): Promise<MessageStatus> {
+  /** One status read; `hooks` take part in its retries (the account's budget). */
+  async status(id: string, hooks?: RetryHooks): Promise<MessageStatus> {
     // A call refused at shutdown never reaches the gateway: no span, as for invalid input.
     this.shutdown.throwIfClosed();
     return await this.telemetry.operation({ operation: 'status' }, async (call) => {
-      const response = await this.read(encodeStatus(id), call);
+      const response = await this.read(encodeStatus(id), call, hooks);
       const status = decodeStatus(id, response.body);
       if (!status) throw this.refusal(response);
       return status;
@@ -192,9 +194,13 @@ export class WebcomGatewayClient {
     );
   }
 
-  private async read(params: WireParams, call: TelemetryScope): Promise<GatewayResponse> {
+  private async read(
+    params: WireParams,
+    call: TelemetryScope,
+    hooks?: RetryHooks,
+  ): Promise<GatewayResponse> {
     const query = `${this.credentialQuery}&${encodeQuery(params)}`;
-    const response = await this.transport.get(`${this.sendUrl}?${query}`, 'read');
+    const response = await this.transport.get(`${this.sendUrl}?${query}`, 'read', hooks);
     call.answered(response.status);
     return response;
   }

@@ -10,11 +10,11 @@ import {
   type ResolvedWebcomOptions,
   type WebcomModuleOptions,
 } from '../webcom-options.js';
-import { WebcomDeliveryTracker } from './delivery-tracker.js';
 import { WebcomEventStream } from './event-stream.js';
 import { credentialSecrets, WebcomGatewayClient } from './gateway-client.js';
 import { MessageStateMemory } from './message-states.js';
 import { WebcomRegistration } from './registration.js';
+import { WebcomStatusReads } from './status-reads.js';
 
 /** Query parameters whose values are safe in a debug log: no secret, no text, no number. */
 const LOGGABLE_PARAMS = new Set([
@@ -30,7 +30,7 @@ export class WebcomAccount {
   constructor(
     readonly gateway: WebcomGatewayClient,
     readonly events: WebcomEventStream,
-    readonly tracker: WebcomDeliveryTracker,
+    readonly statusReads: WebcomStatusReads,
     readonly registration: WebcomRegistration,
   ) {}
 }
@@ -82,7 +82,7 @@ export function createWebcomAccount(options: WebcomModuleOptions, name?: string)
   return new WebcomAccount(
     gateway,
     events,
-    new WebcomDeliveryTracker(gateway, states, events, resolved.concurrency),
+    new WebcomStatusReads(gateway, states, events, resolved, name),
     new WebcomRegistration(resolved, gateway, events),
   );
 }
@@ -146,7 +146,7 @@ export function webcomAccountProviders(
         gateway: WebcomGatewayClient,
         states: MessageStateMemory,
         events: WebcomEventStream,
-      ) => new WebcomDeliveryTracker(gateway, states, events, options.concurrency),
+      ) => new WebcomStatusReads(gateway, states, events, options, name),
       inject: [token('options'), token('gateway-client'), token('message-states'), token('events')],
     },
     {

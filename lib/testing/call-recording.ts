@@ -1,5 +1,5 @@
 import { CHANNEL_REGISTRY, type SendKind } from '../channel-registry.js';
-import type { WebcomDeliveryTracker } from '../client/delivery-tracker.js';
+import type { WebcomGatewayClient } from '../client/gateway-client.js';
 import type { WebcomService } from '../webcom.service.js';
 import type { SimulatedGateway } from './simulated-gateway.js';
 import type { WebcomMethod } from './webcom-testing.types.js';
@@ -12,11 +12,12 @@ function record<T extends object>(
   target: T,
   key: keyof T & string,
   method: (args: unknown[]) => WebcomMethod,
+  argumentOf: (args: unknown[]) => unknown = (args) => args.at(-1),
 ): void {
   const real = (target[key] as GatewayMethod).bind(target);
   const recorded: GatewayMethod = (...args) =>
     gateway.record(
-      { method: method(args), ...(args.length > 0 ? { argument: args.at(-1) } : {}) },
+      { method: method(args), ...(args.length > 0 ? { argument: argumentOf(args) } : {}) },
       () => real(...args),
     );
   Object.assign(target, { [key]: recorded });
@@ -30,7 +31,7 @@ function record<T extends object>(
 export function recordGatewayCalls(
   gateway: SimulatedGateway,
   service: WebcomService,
-  tracker: WebcomDeliveryTracker,
+  client: WebcomGatewayClient,
 ): void {
   record(gateway, service, 'send', ([kind]) =>
     Object.hasOwn(CHANNEL_REGISTRY, kind as string)
@@ -39,5 +40,12 @@ export function recordGatewayCalls(
   );
   record(gateway, service, 'getBalance', () => 'getBalance');
   record(gateway, service, 'register', () => 'register');
-  record(gateway, tracker, 'getStatus', () => 'getStatus');
+  // Every status read reaches the gateway client's `status` (with the id first), tracking's too.
+  record(
+    gateway,
+    client,
+    'status',
+    () => 'getStatus',
+    ([id]) => id,
+  );
 }

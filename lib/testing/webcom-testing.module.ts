@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
-import type { WebcomDeliveryTracker } from '../client/delivery-tracker.js';
+import type { WebcomGatewayClient } from '../client/gateway-client.js';
 import { webcomAccountProviders } from '../client/webcom-account.js';
 import { getWebcomProviderToken } from '../get-webcom-provider-token.util.js';
 import { resolveOptions, type WebcomModuleOptions } from '../webcom-options.js';
@@ -138,18 +138,14 @@ export class WebcomTestingModule {
           ...service,
           useFactory: (
             gateway: SimulatedGateway,
-            tracker: WebcomDeliveryTracker,
+            client: WebcomGatewayClient,
             ...units: Parameters<typeof service.useFactory>
           ): WebcomService => {
             const webcom = service.useFactory(...units);
-            recordGatewayCalls(gateway, webcom, tracker);
+            recordGatewayCalls(gateway, webcom, client);
             return webcom;
           },
-          inject: [
-            gatewayToken,
-            getWebcomProviderToken('delivery-tracker', name),
-            ...service.inject,
-          ],
+          inject: [gatewayToken, getWebcomProviderToken('gateway-client', name), ...service.inject],
         },
         {
           provide: controllerToken,
