@@ -7,7 +7,6 @@ import {
   credentialParams,
   encodeBalance,
   encodeRegistration,
-  encodeSend,
   encodeStatus,
   REGISTRATION_PATH,
   SEND_PATH,
@@ -15,7 +14,8 @@ import {
   type WireParams,
 } from '../protocol/encode.js';
 import { messageTexts, type OutgoingMessage } from '../protocol/messages.js';
-import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
+import { encodeQuery, type SendRequestPlan } from '../protocol/query.js';
+import { planSend } from '../protocol/send-requests.js';
 import type { Balance, MessageStatus, SendResult } from '../protocol/results.js';
 import {
   gatewayRefusal,
@@ -139,12 +139,15 @@ export class WebcomGatewayClient {
     void this.transport.close();
   }
 
-  /** Encodes the message and spreads its recipients over requests short enough to send. */
+  /** Checks the SMS parts, then the shared planner spreads the recipients over requests. */
   private plan(channel: Channel, message: OutgoingMessage): SendRequestPlan[] {
     assertSmsParts(channel, message, this.options.maxSmsSegments);
-    const wire = encodeSend(channel, message, this.options.senders);
-    const leading = `${this.credentialQuery}&${encodeQuery(wire.params)}`;
-    return planSendRequests(this.sendUrl, leading, wire, this.options.maxUrlLength);
+    return planSend(channel, message, {
+      senders: this.options.senders,
+      urlPrefix: this.sendUrl,
+      leadingQuery: this.credentialQuery,
+      maxUrlLength: this.options.maxUrlLength,
+    });
   }
 
   private async sendPart(

@@ -69,12 +69,12 @@ export class WebcomStatusReads {
 
   /** Ends with `ESHUTDOWN` as soon as the gateway client closes. */
   waitForFinalStatus(id: string, options?: TrackOptions): Promise<MessageStatus> {
-    return this.poller.waitFor(id, options);
+    return this.poller.waitFor(id, options, this.options.concurrency);
   }
 
   /** Errors with `ESHUTDOWN` as soon as the gateway client closes. */
   trackDelivery(ids: readonly string[], options?: TrackOptions): Observable<MessageStatus> {
-    return this.poller.track(ids, { concurrency: this.options.concurrency, ...options });
+    return this.poller.track(ids, options, this.options.concurrency);
   }
 
   /** The one read every status read is, once its slot is taken. */

@@ -10,6 +10,7 @@ export {
   getWebcomQueueToken,
   InjectWebcomQueue,
   WebcomQueue,
+  type WebcomEnqueueItem,
   type WebcomEnqueueOptions,
   type WebcomJobReport,
   type WebcomQueueCounts,

@@ -2,11 +2,11 @@ import { sendKindEntry, type DtoOf, type SendKind } from '../channel-registry.js
 import { validateDto } from '../dto/validate.js';
 import { WebcomValidationError } from '../errors/webcom-errors.js';
 import { SENDER_CHANNELS } from '../protocol/channels.js';
-import { encodeSend } from '../protocol/encode.js';
 import type { Senders } from '../protocol/messages.js';
 import { formatValidityMinute } from '../protocol/moscow-time.js';
 import type { JobTraceContext } from '../telemetry/queue-telemetry.js';
-import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
+import type { SendRequestPlan } from '../protocol/query.js';
+import { planSend } from '../protocol/send-requests.js';
 
 /** What `WebcomQueue.enqueue` sends: a channel of `WebcomService`, or a cascade. */
 export type WebcomQueueChannel = SendKind;
@@ -69,15 +69,6 @@ function toJobDto(validated: object, to: string[]): Record<string, unknown> {
   ) as Record<string, unknown>;
 }
 
-function splitEvery<T>(items: T[], size: number | undefined): T[][] {
-  if (size === undefined || items.length <= size) return [items];
-  const parts: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    parts.push(items.slice(start, start + size));
-  }
-  return parts;
-}
-
 /**
  * Validates `dto` as `WebcomService` would and spreads its recipients over as few jobs as fit
  * one gateway request each, in order; throws `WebcomValidationError` for bad input.
@@ -90,18 +81,17 @@ export function planJobs(
   const entry = sendKindEntry(channel);
   const validated = validateDto(entry.dto, dto);
   const [wireChannel, message] = entry.asSend(validated);
-  const wire = encodeSend(wireChannel, message, SIZING_SENDERS);
-  const content = encodeQuery(wire.params);
   let requests: SendRequestPlan[];
   try {
-    requests = splitEvery(wire.recipients, sizing.maxRecipientsPerJob).flatMap((recipients) =>
-      planSendRequests(
-        '',
-        content,
-        { ...wire, recipients },
-        sizing.maxUrlLength - sizing.urlReserve,
-      ),
-    );
+    // The worker's gateway client plans the same way; the reserve pays for the URL, the
+    // credentials and a default sender this process does not know.
+    requests = planSend(wireChannel, message, {
+      senders: SIZING_SENDERS,
+      urlPrefix: '',
+      leadingQuery: '',
+      maxUrlLength: sizing.maxUrlLength - sizing.urlReserve,
+      maxRecipients: sizing.maxRecipientsPerJob,
+    });
   } catch (error) {
     if (!(error instanceof WebcomValidationError)) throw error;
     // Restated in the options the caller set, not in the room left between them.

@@ -1,11 +1,11 @@
 import type { WebcomStatusLimiter } from './status-limiter.js';
 
 /**
- * Below ~10 ms a timer cannot fire once per slot, so slots that came due while the timer was
+ * A timer cannot fire once per slot below ~10 ms, nor on time on a busy loop, so slots that came due while the timer was
  * late are granted together, but never more than this much of the past: an event-loop stall
  * adds at most `CATCH_UP_MS` worth of reads to a second, not the whole stall's.
  */
-const CATCH_UP_MS = 10;
+const CATCH_UP_MS = 50;
 /** A 429 or 503 with no Retry-After pauses the account this long. */
 const DEFAULT_PUSHBACK_MS = 1_000;
 /** Several reads in flight answered 429 together are one pushback, not one halving each. */

@@ -1,11 +1,11 @@
-import { defer, lastValueFrom, Observable, type Subscriber } from 'rxjs';
+import { defer, Observable } from 'rxjs';
 import { WebcomApiError, WebcomTransportError } from '../errors/webcom-errors.js';
 import { validateOptions } from '../options/validate-options.js';
 import type { MessageStatus } from '../protocol/results.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
 import { shutdownError, type ShutdownSignal } from '../util/shutdown-signal.js';
 import type { StatusBudget } from './status-budget.js';
-import { StatusSchedule, type ScheduledRead } from './status-schedule.js';
+import { Deadlines, StatusSchedule, type Expiring, type ScheduledRead } from './status-schedule.js';
 import {
   BACKOFF_FACTOR,
   isTrackedToEnd,
@@ -26,6 +26,10 @@ export type StatusReader = (id: string) => Promise<MessageStatus>;
  */
 export class StatusPoller {
   readonly schedule: StatusSchedule;
+  /** The waits' deadlines, on one timer. */
+  readonly deadlines: Deadlines;
+  /** Every tracking under way: one shutdown listener ends them all. */
+  private readonly active = new Set<Tracking>();
 
   constructor(
     private readonly readOnce: StatusReader,
@@ -35,9 +39,11 @@ export class StatusPoller {
     private readonly shutdown?: ShutdownSignal,
   ) {
     this.schedule = new StatusSchedule(budget);
-    shutdown?.onClose(() =>
-      budget.close(() => shutdownError('the service shut down before the status was read')),
-    );
+    this.deadlines = new Deadlines(budget.now);
+    shutdown?.onClose(() => {
+      budget.close(() => shutdownError('the service shut down before the status was read'));
+      for (const tracking of [...this.active]) tracking.stopByShutdown();
+    });
   }
 
   /** One read, as soon as the budget allows, before any polling. */
@@ -71,18 +77,45 @@ export class StatusPoller {
    * `maxIntervalMs`, each wait from the end of its last read) and leaves the schedule as soon as
    * it is done, the subscription ends, or the time runs out.
    */
-  track(ids: readonly string[], options: TrackOptions = {}): Observable<MessageStatus> {
+  track(
+    ids: readonly string[],
+    options?: TrackOptions,
+    concurrency?: number,
+  ): Observable<MessageStatus> {
     return defer(() => {
-      const resolved = resolveTrackOptions(options);
+      const resolved = resolveTrackOptions(options, concurrency);
       return new Observable<MessageStatus>((subscriber) =>
-        new Tracking(this, subscriber, [...new Set(ids)], resolved, this.shutdown).open(),
+        this.open(new Tracking(this, subscriber, [...new Set(ids)], resolved)),
       );
     });
   }
 
-  /** `track` of one id, resolving with its last status. */
-  waitFor(id: string, options?: TrackOptions): Promise<MessageStatus> {
-    return lastValueFrom(this.track([id], options));
+  /**
+   * `track` of one id, resolving with its last status; no observable in between, so that a
+   * wait in flight costs a few hundred bytes.
+   */
+  waitFor(id: string, options?: TrackOptions, concurrency?: number): Promise<MessageStatus> {
+    return new Promise<MessageStatus>((resolve, reject) => {
+      const resolved = resolveTrackOptions(options, concurrency);
+      const sink = new LastStatus(resolve, reject);
+      const teardown = this.open(new Tracking(this, sink, [id], resolved));
+      if (sink.closed) teardown();
+      else sink.teardown = teardown;
+    });
+  }
+
+  /** Starts `tracking`: every message due now. Returns its teardown. */
+  private open(tracking: Tracking): () => void {
+    if (this.shutdown?.closed) {
+      tracking.stopByShutdown();
+      return () => undefined;
+    }
+    this.active.add(tracking);
+    tracking.open();
+    return () => {
+      this.active.delete(tracking);
+      tracking.close();
+    };
   }
 
   /** A read whose slot is taken: the gateway's pushback slows the account for every read. */
@@ -104,11 +137,51 @@ export class StatusPoller {
   }
 }
 
-/** One message of one subscription: its place in the schedule, its backoff, its last status. */
+/** Where a tracking's statuses go: an rxjs subscriber, or the promise of `waitFor`. */
+interface TrackingSink {
+  readonly closed: boolean;
+  next(status: MessageStatus): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+/** The sink of `waitFor`: keeps the last status, settles the promise once, then tears down. */
+class LastStatus implements TrackingSink {
+  closed = false;
+  teardown?: () => void;
+  private last?: MessageStatus;
+
+  constructor(
+    private readonly resolve: (status: MessageStatus) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  next(status: MessageStatus): void {
+    this.last = status;
+  }
+
+  error(error: unknown): void {
+    if (this.end()) this.reject(error);
+  }
+
+  complete(): void {
+    if (this.end()) this.resolve(this.last!);
+  }
+
+  private end(): boolean {
+    if (this.closed) return false;
+    this.closed = true;
+    this.teardown?.();
+    return true;
+  }
+}
+
+/** One message of one tracking: its place in the schedule, its backoff, its last status. */
 class TrackedMessage implements ScheduledRead {
   dueAt = 0;
   slot = -1;
   order = 0;
+  done = false;
   last?: MessageStatus;
 
   constructor(
@@ -122,62 +195,73 @@ class TrackedMessage implements ScheduledRead {
   }
 }
 
-/** One subscription of `StatusPoller.track`. */
-class Tracking {
-  private readonly messages: TrackedMessage[];
+/** One subscription of `StatusPoller.track`, or one `waitFor`; expires at its deadline. */
+class Tracking implements Expiring {
+  dueAt = 0;
+  slot = -1;
+  order = 0;
   /** In the order given, so a timeout names the same id whatever the reads' timing. */
-  private readonly unfinished: Set<TrackedMessage>;
+  private readonly messages: TrackedMessage[];
+  private unfinished: number;
   /** Came due while `concurrency` reads were in flight; scheduled again as one ends. */
-  private readonly held: TrackedMessage[] = [];
+  private held?: TrackedMessage[];
   private inFlight = 0;
 
   constructor(
     private readonly poller: StatusPoller,
-    private readonly subscriber: Subscriber<MessageStatus>,
+    private readonly sink: TrackingSink,
     ids: string[],
     private readonly options: Required<TrackOptions>,
-    private readonly shutdown: ShutdownSignal | undefined,
   ) {
     const firstWait = Math.min(options.intervalMs, options.maxIntervalMs);
     this.messages = ids.map((id) => new TrackedMessage(id, this, firstWait));
-    this.unfinished = new Set(this.messages);
+    this.unfinished = this.messages.length;
   }
 
-  /** Schedules every message at once; returns the teardown. */
-  open(): (() => void) | undefined {
-    const { subscriber, options, shutdown } = this;
-    if (shutdown?.closed) {
-      subscriber.error(this.stoppedByShutdown());
-      return undefined;
-    }
+  /** Schedules every message at once. */
+  open(): void {
+    const { sink, options } = this;
     if (this.messages.length === 0) {
-      subscriber.complete();
-      return undefined;
+      sink.complete();
+      return;
     }
-    // Its own timer rather than a check between reads, so a read that hangs cannot delay it.
-    const deadline = setTimeout(() => {
-      const [first] = this.unfinished;
-      subscriber.error(
-        new WebcomTrackingTimeoutError(first.id, options.timeoutMs, first.last, options.until),
-      );
-    }, options.timeoutMs);
-    // Erroring runs the teardown below: out of the schedule, no read started after.
-    const stopListening = shutdown?.onClose(() => subscriber.error(this.stoppedByShutdown()));
     const now = this.poller.budget.now();
+    // On a timer rather than a check between reads, so a read that hangs cannot delay it.
+    this.poller.deadlines.add(this, now + options.timeoutMs);
     for (const message of this.messages) this.poller.schedule.add(message, now);
-    return () => {
-      clearTimeout(deadline);
-      stopListening?.();
-      for (const message of this.unfinished) this.poller.schedule.remove(message);
-      this.held.length = 0;
-    };
   }
 
-  /** A slot for `message`: read it, unless this subscription has `concurrency` reads out. */
+  /** The time ran out: errors with the first unfinished message, in the order given. */
+  expire(): void {
+    const { options } = this;
+    const first = this.messages.find((message) => !message.done)!;
+    this.sink.error(
+      new WebcomTrackingTimeoutError(first.id, options.timeoutMs, first.last, options.until),
+    );
+  }
+
+  /** Out of the schedule, no read started after; a read in flight is dropped. */
+  close(): void {
+    this.poller.deadlines.remove(this);
+    for (const message of this.messages) this.poller.schedule.remove(message);
+    this.held = undefined;
+  }
+
+  stopByShutdown(): void {
+    const { messages, options } = this;
+    this.sink.error(
+      shutdownError(
+        `the service shut down before ${messages.length === 1 ? `message ${messages[0].id}` : 'the messages'} ` +
+          `${options.until === 'read' ? 'reached a final state' : 'settled'}`,
+      ),
+    );
+  }
+
+  /** A slot for `message`: read it, unless this tracking has `concurrency` reads out. */
   start(message: TrackedMessage): boolean {
-    if (this.subscriber.closed) return false;
+    if (this.sink.closed) return false;
     if (this.inFlight >= this.options.concurrency) {
-      this.held.push(message);
+      (this.held ??= []).push(message);
       return false;
     }
     this.inFlight++;
@@ -186,45 +270,40 @@ class Tracking {
   }
 
   private async readOne(message: TrackedMessage): Promise<void> {
-    const { subscriber, options, poller } = this;
+    const { sink, options, poller } = this;
     let failure: unknown;
     try {
       await poller.budget.afterSlot();
-      if (subscriber.closed) return;
+      if (sink.closed) return;
       const status = await poller.read(message.id);
-      if (subscriber.closed) return;
+      if (sink.closed) return;
       const previous = message.last;
       message.last = status;
-      if (isTrackedToEnd(status, options.until)) this.unfinished.delete(message);
-      if (previous?.state !== status.state) subscriber.next(status);
+      if (isTrackedToEnd(status, options.until)) {
+        message.done = true;
+        this.unfinished--;
+      }
+      if (previous?.state !== status.state) sink.next(status);
     } catch (error) {
       failure = error;
     } finally {
       this.inFlight--;
     }
-    if (subscriber.closed) return;
+    if (sink.closed) return;
     if (failure !== undefined && !isTransient(failure)) {
-      subscriber.error(failure);
+      sink.error(failure);
       return;
     }
-    if (this.unfinished.size === 0) {
-      subscriber.complete();
+    if (this.unfinished === 0) {
+      sink.complete();
       return;
     }
     const now = poller.budget.now();
-    if (this.unfinished.has(message)) {
+    if (!message.done) {
       poller.schedule.add(message, now + message.waitMs);
       message.waitMs = Math.min(Math.ceil(message.waitMs * BACKOFF_FACTOR), options.maxIntervalMs);
     }
-    const next = this.held.shift();
+    const next = this.held?.shift();
     if (next) poller.schedule.add(next, next.dueAt);
-  }
-
-  private stoppedByShutdown() {
-    const { messages, options } = this;
-    return shutdownError(
-      `the service shut down before ${messages.length === 1 ? `message ${messages[0].id}` : 'the messages'} ` +
-        `${options.until === 'read' ? 'reached a final state' : 'settled'}`,
-    );
   }
 }

@@ -1,28 +1,19 @@
+import { DueHeap, type DueEntry } from './due-heap.js';
 import type { BackgroundReads, StatusBudget } from './status-budget.js';
 
-/** A read waiting in the schedule: when it is due, and what to do when its slot comes. */
-export interface ScheduledRead {
-  dueAt: number;
-  /** Its place in the heap; -1 while not scheduled. */
-  slot: number;
-  /** Order of scheduling: of two reads due at once, the earlier scheduled goes first. */
-  order: number;
+/** A read waiting in the schedule: what to do when its slot comes. */
+export interface ScheduledRead extends DueEntry {
   /** Starts the read; false when it declines the slot (it will be scheduled again later). */
   start(): boolean;
 }
 
-function before(a: ScheduledRead, b: ScheduledRead): boolean {
-  return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.order < b.order);
-}
-
 /**
- * The polling schedule of one account: every tracked message's next read, earliest due first (a
- * binary heap), handed the budget's slots that no direct read wants. Adding, removing and taking
- * the earliest are O(log n), so 100,000 tracked messages cost one timer, the budget's.
+ * The polling schedule of one account: every tracked message's next read, earliest due first,
+ * handed the budget's slots that no direct read wants. 100,000 tracked messages cost one timer,
+ * the budget's.
  */
 export class StatusSchedule implements BackgroundReads {
-  private readonly heap: ScheduledRead[] = [];
-  private order = 0;
+  private readonly reads = new DueHeap<ScheduledRead>();
 
   constructor(private readonly budget: StatusBudget) {
     budget.serve(this);
@@ -30,78 +21,73 @@ export class StatusSchedule implements BackgroundReads {
 
   /** Reads scheduled now. */
   get size(): number {
-    return this.heap.length;
+    return this.reads.size;
   }
 
   /** Schedules `read` at `dueAt` (the budget's clock). */
   add(read: ScheduledRead, dueAt: number): void {
-    read.dueAt = dueAt;
-    read.order = this.order++;
-    read.slot = this.heap.length;
-    this.heap.push(read);
-    this.up(read.slot);
-    if (read.slot === 0) this.budget.backgroundChanged();
+    if (this.reads.add(read, dueAt)) this.budget.backgroundChanged();
   }
 
   /** Takes `read` out of the schedule, if it is in it. */
   remove(read: ScheduledRead): void {
-    this.take(read);
-    if (this.heap.length === 0) this.budget.backgroundChanged();
+    this.reads.remove(read);
+    if (this.reads.size === 0) this.budget.backgroundChanged();
   }
 
   nextDueAt(): number {
-    return this.heap.length > 0 ? this.heap[0].dueAt : Infinity;
+    return this.reads.peek()?.dueAt ?? Infinity;
   }
 
   runDue(now: number): boolean {
-    while (this.heap.length > 0 && this.heap[0].dueAt <= now) {
-      const read = this.heap[0];
-      this.take(read);
+    for (let read = this.reads.peek(); read && read.dueAt <= now; read = this.reads.peek()) {
+      this.reads.remove(read);
       if (read.start()) return true;
     }
     return false;
   }
+}
 
-  private take(read: ScheduledRead): void {
-    const at = read.slot;
-    if (at < 0) return;
-    read.slot = -1;
-    const last = this.heap.pop()!;
-    if (at === this.heap.length) return;
-    this.heap[at] = last;
-    last.slot = at;
-    this.down(at);
-    this.up(last.slot);
+/** Something that expires at its `dueAt`. */
+export interface Expiring extends DueEntry {
+  expire(): void;
+}
+
+/** The deadlines of an account's waits: one timer for all of them, not one each. */
+export class Deadlines {
+  private readonly heap = new DueHeap<Expiring>();
+  private timer?: ReturnType<typeof setTimeout>;
+  private timerAt = Infinity;
+
+  constructor(private readonly now: () => number) {}
+
+  add(entry: Expiring, dueAt: number): void {
+    if (this.heap.add(entry, dueAt)) this.arm();
   }
 
-  private up(at: number): void {
-    const { heap } = this;
-    const read = heap[at];
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!before(read, heap[parent])) break;
-      heap[at] = heap[parent];
-      heap[at].slot = at;
-      at = parent;
-    }
-    heap[at] = read;
-    read.slot = at;
+  remove(entry: Expiring): void {
+    this.heap.remove(entry);
+    if (this.heap.size === 0) this.arm();
   }
 
-  private down(at: number): void {
-    const { heap } = this;
-    const read = heap[at];
-    for (;;) {
-      const left = 2 * at + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child = right < heap.length && before(heap[right], heap[left]) ? right : left;
-      if (!before(heap[child], read)) break;
-      heap[at] = heap[child];
-      heap[at].slot = at;
-      at = child;
+  private arm(): void {
+    const next = this.heap.peek()?.dueAt ?? Infinity;
+    if (next === this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = next;
+    if (next === Infinity) return;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, Math.ceil(next - this.now())));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = this.now();
+    for (let entry = this.heap.peek(); entry && entry.dueAt <= now; entry = this.heap.peek()) {
+      this.heap.remove(entry);
+      entry.expire();
     }
-    heap[at] = read;
-    read.slot = at;
+    this.arm();
   }
 }

@@ -117,10 +117,23 @@ export function isTransient(error: unknown): boolean {
 }
 
 /** The options with defaults filled in; messages name the option, as the module's do. */
-export function resolveTrackOptions(options: TrackOptions): Required<TrackOptions> {
+export function resolveTrackOptions(
+  options: TrackOptions | undefined,
+  concurrency = DEFAULTS.concurrency,
+): Required<TrackOptions> {
+  // The common case, shared: 100,000 waits with default options hold one object, not 100,000.
+  if (options === undefined) return defaultsWith(concurrency);
   validateOptions(TrackOptionsSchema, options, 'tracking options');
   const given = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as TrackOptions;
-  return { ...DEFAULTS, ...given };
+  return { ...DEFAULTS, concurrency, ...given };
+}
+
+const sharedDefaults = new Map<number, Required<TrackOptions>>();
+
+function defaultsWith(concurrency: number): Required<TrackOptions> {
+  let defaults = sharedDefaults.get(concurrency);
+  if (!defaults) sharedDefaults.set(concurrency, (defaults = { ...DEFAULTS, concurrency }));
+  return defaults;
 }
