@@ -56,17 +56,25 @@ export interface JobSizing {
  */
 const SIZING_SENDERS: Senders = Object.fromEntries(SENDER_CHANNELS.map((c) => [c, 'x']));
 
-/** JSON survives Redis; a `Date` would come back as an ISO string the DTO refuses. */
+/**
+ * The value as the JSON that survives Redis, built directly rather than by a stringify and parse
+ * round trip: a `Date` (which would come back as an ISO string the DTO refuses) in wire form,
+ * `undefined` properties dropped.
+ */
+function toJson(value: unknown): unknown {
+  if (value instanceof Date) return formatValidityMinute(value);
+  if (Array.isArray(value)) return value.map(toJson);
+  if (typeof value !== 'object' || value === null) return value;
+  const json: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined && typeof field !== 'function') json[key] = toJson(field);
+  }
+  return json;
+}
+
 function toJobDto(validated: object, to: string[]): Record<string, unknown> {
-  return JSON.parse(
-    JSON.stringify(
-      { ...validated, to },
-      function (this: Record<string, unknown>, key: string, value: unknown) {
-        const original = this[key];
-        return original instanceof Date ? formatValidityMinute(original) : value;
-      },
-    ),
-  ) as Record<string, unknown>;
+  return toJson({ ...validated, to }) as Record<string, unknown>;
 }
 
 /**
