@@ -2,7 +2,9 @@
 // stand-in, which flips them all to `deliver` a few seconds in; ours with a status budget, and
 // with --baseline DIR the same run on another build (e.g. one without a budget). Each run is a
 // fresh process. The floor of the time to observe every delivery is N / budget, so the budget
-// is large (default 2,000/s, not the option's default 20) to keep the run short.
+// is large (default 2,000/s, not the option's default 20) to keep the run short. Reads are
+// counted as they leave the client (undici's diagnostics channel) and as the stand-in gets them:
+// a stand-in starved of CPU on a busy machine sees bursts of its own making.
 import path from 'node:path';
 import { BENCH_DIR, fmt, runNodeJson, table } from './lib/common.js';
 
@@ -27,8 +29,8 @@ export async function trackingSection({ baseUrl, log, targets, baseline, n, rate
     name,
     r.finished ? 'yes' : `no (${fmt(r.observed)} observed, ${fmt(r.failed)} failed)`,
     fmt(r.statusReads),
-    fmt(r.peakCalendar),
-    fmt(r.peakSliding),
+    `${fmt(r.sentPeakCalendar)} / ${fmt(r.sentPeakSliding)}`,
+    `${fmt(r.peakCalendar)} / ${fmt(r.peakSliding)}`,
     fmt(r.meanPerSecond),
     fmt(r.heapPerMessageBytes),
     fmt(r.cpuUsPerRead),
@@ -41,8 +43,8 @@ export async function trackingSection({ baseUrl, log, targets, baseline, n, rate
         'build',
         'all observed',
         'status reads',
-        'peak/calendar s',
-        'peak/sliding s',
+        'peak sent: calendar s / sliding s',
+        'peak at stand-in',
         'mean/s',
         'heap B/message',
         'CPU µs/read',
@@ -57,13 +59,13 @@ export async function trackingSection({ baseUrl, log, targets, baseline, n, rate
   targets.push(
     {
       target: `tracking: <= budget + 10% in any calendar second`,
-      measured: `${fmt(ours.peakCalendar)} (budget ${fmt(rate)})`,
-      met: ours.peakCalendar <= rate * 1.1,
+      measured: `${fmt(ours.sentPeakCalendar)} sent (budget ${fmt(rate)})`,
+      met: ours.sentPeakCalendar <= rate * 1.1,
     },
     {
       target: `tracking: < 1.5 x budget in any sliding second`,
-      measured: `${fmt(ours.peakSliding)}`,
-      met: ours.peakSliding < rate * 1.5,
+      measured: `${fmt(ours.sentPeakSliding)} sent`,
+      met: ours.sentPeakSliding < rate * 1.5,
     },
     {
       target: 'tracking: <= 1 KB heap per tracked message',
