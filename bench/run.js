@@ -3,7 +3,8 @@
 //
 //   npm run bench                      build, then every section (about 2 minutes)
 //   node bench/run.js --quick          a reduced run, as a smoke check (about 20 s)
-//   node bench/run.js --only cpu,boot  some sections: throughput, cpu, bulk, boot, import, otel
+//   node bench/run.js --only cpu,boot  some sections: throughput, cpu, bulk, boot, import, otel,
+//                                      verification
 //   node bench/run.js --json out.json  also write every figure as JSON
 //   node bench/run.js --sizes 1000,100000 --runs 3   override bulk sizes / runs per figure
 //   node bench/run.js --baseline DIR   also runs another build (DIR/dist) of ours in the
@@ -37,6 +38,7 @@ const quick = Boolean(args.quick);
 const SECTIONS = ['throughput', 'cpu', 'bulk', 'boot', 'import'];
 SECTIONS.push('otel'); // bench/otel.js: the OpenTelemetry instrumentation's per-call cost
 SECTIONS.push('tracking', 'queue'); // bench/tracking.js, bench/queue.js
+SECTIONS.push('verification'); // bench/verification.js: start + check, memory and Redis stores
 const only = args.only ? String(args.only).split(',') : SECTIONS;
 for (const name of only) {
   if (!SECTIONS.includes(name))
@@ -516,6 +518,14 @@ async function main() {
     if (only.includes('otel')) {
       const { otelSection } = await import('./otel.js');
       results.sections.otel = await otelSection({
+        quick,
+        log,
+        runs: args.runs && Number(args.runs),
+      });
+    }
+    if (only.includes('verification')) {
+      const { verificationSection } = await import('./verification.js');
+      results.sections.verification = await verificationSection({
         quick,
         log,
         runs: args.runs && Number(args.runs),

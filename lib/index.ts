@@ -1,5 +1,7 @@
 // Decorator metadata must exist before the DTO classes below are declared.
 import 'reflect-metadata';
+// Warns when another copy of the package (the other build, another version) is loaded too.
+import './util/single-copy.js';
 export * from './dto/index.js';
 export * from './errors/webcom-errors.js';
 export type * from './events.js';
@@ -34,6 +36,7 @@ export {
 export { WebcomModule } from './webcom.module.js';
 export { WEBCOM_DEFAULT_BASE_URL, type WebcomModuleOptions } from './webcom-options.js';
 export { WebcomService } from './webcom.service.js';
+export { WebcomValidationPipe } from './webcom-validation.pipe.js';
 export {
   WebcomExceptionFilter,
   webcomErrorResponse,

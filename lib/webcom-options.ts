@@ -12,12 +12,16 @@ import {
   hasLoneSurrogate,
   validateOptions,
 } from './options/validate-options.js';
+import { SANDBOX_CREDENTIALS } from './sandbox/sandbox-transport.js';
 import type { WebcomStatusLimiter } from './tracking/status-limiter.js';
 
 /** An account's options: `WebcomModule.forRoot(options)`, or what `forRootAsync` resolves. */
 export interface WebcomModuleOptions {
-  /** How the account signs in: `{ user, password }`, `{ token }` or `{ user, tokenHash }`. */
-  credentials: Credentials;
+  /**
+   * How the account signs in: `{ user, password }`, `{ token }` or `{ user, tokenHash }`.
+   * Required, except with `sandbox: true`.
+   */
+  credentials?: Credentials;
   /**
    * Default 'https://my3.webcom.mobi'; `sendsms.php` and the registration path hang off it.
    * Surrounding whitespace (a `.env` slip) is trimmed; a URL with a query or a fragment, even an
@@ -60,6 +64,12 @@ export interface WebcomModuleOptions {
    * Default: axios on the module's undici engine.
    */
   axiosInstance?: AxiosInstance;
+  /**
+   * `true`: no request leaves the process; the in-process gateway emulator answers sends,
+   * statuses and balance with the gateway's rules, and a warning at boot says so. Credentials
+   * are optional then. Default false.
+   */
+  sandbox?: boolean;
 
   // Tracking budget (docs/tracking-and-events.md).
   /**
@@ -195,6 +205,7 @@ const isHttp = (url: URL) => url.protocol === 'https:' || url.protocol === 'http
 
 /** The rules of the module's options; its property types are the public interface's. */
 export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> {
+  @ValidateIf((options: WebcomModuleOptions) => !(options.sandbox === true && !options.credentials))
   @IsCredentials()
   @NestedOptions(() => WebcomCredentialsSchema)
   credentials!: Credentials;
@@ -299,6 +310,9 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   )
   axiosInstance!: AxiosInstance;
 
+  @IfGiven()
+  @OptionRule('isBoolean', 'must be true or false', (value) => typeof value === 'boolean')
+  sandbox!: boolean;
   // Tracking budget.
   @IsWholeNumber(1, 100_000)
   statusRequestsPerSecond!: number;
@@ -327,7 +341,8 @@ export function resolveOptions(options: WebcomModuleOptions, name?: string): Res
     name ? `Webcom module options (account '${name}')` : 'Webcom module options',
   );
   return {
-    credentials: options.credentials,
+    credentials: options.credentials ?? SANDBOX_CREDENTIALS,
+    sandbox: options.sandbox ?? false,
     baseUrl: (baseUrl ?? WEBCOM_DEFAULT_BASE_URL).replace(/\/+$/, ''),
     timeoutMs: options.timeoutMs ?? 10_000,
     retries: options.retries ?? 2,

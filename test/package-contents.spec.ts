@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { relativeLinks } from './docs/markdown.js';
@@ -27,19 +27,13 @@ describe('the published package', () => {
       recursive: true,
       filter: (source) => source === root || !LOCAL_ONLY.has(basename(source)),
     });
-    // The build as `npm run build` makes it, into the copy.
+    // The build as `npm run build` makes it (ES modules and CommonJS), into the copy.
     const env = { ...process.env, NODE_OPTIONS: '' };
-    execFileSync(
-      process.execPath,
-      [
-        installedPath('typescript/bin/tsc'),
-        '-p',
-        'tsconfig.build.json',
-        '--outDir',
-        join(copy, 'dist'),
-      ],
-      { cwd: root, env, stdio: 'pipe' },
-    );
+    execFileSync(process.execPath, ['scripts/build.mjs', '--out-dir', join(copy, 'dist')], {
+      cwd: root,
+      env,
+      stdio: 'pipe',
+    });
     const [report] = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
         cwd: copy,
@@ -63,8 +57,12 @@ describe('the published package', () => {
         'LICENSE',
         'dist/index.js',
         'dist/index.d.ts',
+        'dist/cjs/package.json',
+        'dist/cjs/index.js',
+        'dist/cjs/index.d.ts',
       ]),
     );
+    expect(JSON.parse(read('dist/cjs/package.json'))).toEqual({ type: 'commonjs' });
     const license = read('LICENSE');
     expect(license).toMatch(/^MIT License/);
     expect(license).toContain('Copyright (c) 2026 nestjs-webcom contributors');
@@ -113,10 +111,3 @@ describe('the published package', () => {
     expect(broken).toEqual([]);
   });
 });
-
-/** Where an installed package's file lies (an ES module test has no `require.resolve`). */
-function installedPath(specifier: string): string {
-  const path = resolve('node_modules', specifier);
-  if (!existsSync(path)) throw new Error(`${specifier} is not installed`);
-  return path;
-}

@@ -12,7 +12,7 @@ function packagesImportedBy(entry: string, seen = new Set<string>(), packages = 
     if (!specifier) continue;
     if (specifier.startsWith('.')) {
       packagesImportedBy(
-        resolve(dirname(entry), specifier.replace(/\.js$/, '.ts')),
+        resolve(dirname(entry), specifier.replace(/\.js$/, '.ts').replace(/\.cjs$/, '.cts')),
         seen,
         packages,
       );
@@ -44,5 +44,12 @@ describe('entry points', () => {
     const packages = [...packagesImportedBy(resolve('lib/queue/index.ts'))];
     expect(packages).toContain('bullmq');
     expect(packages.filter((p) => /terminus/.test(p))).toEqual([]);
+  });
+
+  it('nestjs-webcom/verification needs neither @nestjs/terminus nor bullmq, and ioredis only for a Redis connection', () => {
+    const packages = [...packagesImportedBy(resolve('lib/verification/index.ts'))];
+    expect(packages.filter((p) => /terminus|bullmq|ioredis/.test(p))).toEqual([]);
+    const store = readFileSync(resolve('lib/verification/redis-verification-store.ts'), 'utf8');
+    expect(store).toContain("await import('ioredis')");
   });
 });

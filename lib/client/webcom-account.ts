@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger, type Provider } from '@nestjs/common';
 import { SecretRedactor } from '../errors/redaction.js';
+import { SandboxTransport } from '../sandbox/sandbox-transport.js';
 import { getWebcomProviderToken, type WebcomProvider } from '../get-webcom-provider-token.util.js';
 import type { GatewayTransport } from '../transport/gateway-transport.js';
 import { recordRetry, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
@@ -71,7 +72,9 @@ export function createHttpTransport(
 export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
   const resolved = resolveOptions(options, name);
   const events = new WebcomEventStream();
-  const transport = createHttpTransport(resolved, createAccountHttpService(resolved), name);
+  const transport = resolved.sandbox
+    ? new SandboxTransport(name)
+    : createHttpTransport(resolved, createAccountHttpService(resolved), name);
   const gateway = new WebcomGatewayClient(
     resolved,
     transport,
@@ -115,7 +118,7 @@ export function webcomAccountProviders(
       : {
           provide: token('transport'),
           useFactory: (options: ResolvedWebcomOptions, http: HttpService) =>
-            createHttpTransport(options, http, name),
+            options.sandbox ? new SandboxTransport(name) : createHttpTransport(options, http, name),
           inject: [token('options'), token('http-service')],
         },
     { provide: token('events'), useFactory: () => new WebcomEventStream() },

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { getWebcomProviderToken } from '../get-webcom-provider-token.util.js';
+import type { ResolvedWebcomOptions } from '../webcom-options.js';
 import type { Balance } from '../protocol/results.js';
 import { getWebcomToken } from '../get-webcom-token.util.js';
 import type { WebcomService } from '../webcom.service.js';
@@ -91,6 +93,8 @@ export class WebcomHealthIndicator {
     }
 
     const details = {
+      // A sandbox answers its own balance: the check must not read as production's.
+      ...(this.isSandbox(account) ? { sandbox: true } : {}),
       balance: balance.balance,
       ...(balance.currency === undefined ? {} : { currency: balance.currency }),
       ...(minBalance === undefined ? {} : { minBalance }),
@@ -100,9 +104,22 @@ export class WebcomHealthIndicator {
       return indicator.down({ ...details, message: 'balance is below minBalance' });
     }
     if (warnBalance !== undefined && balance.balance < warnBalance) {
-      return indicator.degraded({ ...details, message: 'balance is below warnBalance' });
+      const message = 'balance is below warnBalance';
+      // @nestjs/terminus 11 has no `degraded`: there the check stays up and says so.
+      return typeof (indicator as { degraded?: unknown }).degraded === 'function'
+        ? indicator.degraded({ ...details, message })
+        : indicator.up({ ...details, degraded: true, message });
     }
     return indicator.up(details);
+  }
+
+  private isSandbox(account: string | undefined): boolean {
+    const token = getWebcomProviderToken('options', account);
+    try {
+      return this.moduleRef.get<ResolvedWebcomOptions>(token, { strict: false }).sandbox === true;
+    } catch {
+      return false; // a service provided by hand, without the module's options
+    }
   }
 
   private service(account: string | undefined): BalanceReader {

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as LibPhoneNumber from 'libphonenumber-js';
+import { packageRequire } from '../util/package-require.cjs';
 
 /**
  * libphonenumber-js, loaded on the first number that needs it rather than at boot, and as its
@@ -7,7 +7,7 @@ import type * as LibPhoneNumber from 'libphonenumber-js';
  */
 let parser: typeof LibPhoneNumber.parsePhoneNumberFromString | undefined;
 const parsePhoneNumberFromString: typeof LibPhoneNumber.parsePhoneNumberFromString = (...args) => {
-  parser ??= (createRequire(import.meta.url)('libphonenumber-js') as typeof LibPhoneNumber)
+  parser ??= (packageRequire('libphonenumber-js') as typeof LibPhoneNumber)
     .parsePhoneNumberFromString;
   return parser(...args);
 };
@@ -72,4 +72,12 @@ export function phoneProblem(input: string): PhoneProblem {
 export function isPossibleInternationalDigits(digits: string): boolean {
   if (ZONE_7_DIGITS.test(digits)) return true;
   return /^\d+$/.test(digits) && parsePhoneNumberFromString(`+${digits}`)?.isPossible() === true;
+}
+
+/**
+ * The ISO 3166 alpha-2 country of international digits (`RU` for `79991234567`), as
+ * libphonenumber assigns it; `undefined` when no single country owns the number.
+ */
+export function countryOfInternationalDigits(digits: string): string | undefined {
+  return parsePhoneNumberFromString(`+${digits}`)?.country;
 }

@@ -1,3 +1,5 @@
+// Warns when another copy of the package (the other build, another version) is loaded too.
+import '../util/single-copy.js';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';

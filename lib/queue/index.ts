@@ -1,5 +1,7 @@
 // Decorator metadata must exist before the DTO classes this entry validates with are declared.
 import 'reflect-metadata';
+// Warns when another copy of the package (the other build, another version) is loaded too.
+import '../util/single-copy.js';
 export type {
   WebcomJobData,
   WebcomJobFailure,

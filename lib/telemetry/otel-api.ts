@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
 import type * as OpenTelemetryApi from '@opentelemetry/api';
+import { packageRequire } from '../util/package-require.cjs';
 
 export type OtelApi = typeof OpenTelemetryApi;
-
-const require = createRequire(import.meta.url);
 
 /**
  * `@opentelemetry/api` when the app has it installed, else undefined. Loaded once, synchronously,
@@ -13,7 +11,7 @@ const require = createRequire(import.meta.url);
  */
 function loadApi(): OtelApi | undefined {
   try {
-    return require('@opentelemetry/api') as OtelApi;
+    return packageRequire('@opentelemetry/api') as OtelApi;
   } catch {
     return undefined;
   }
@@ -22,8 +20,8 @@ function loadApi(): OtelApi | undefined {
 /** This package's version, the instrumentation scope's version; undefined if unreadable. */
 function loadVersion(): string | undefined {
   try {
-    // dist/telemetry/ and lib/telemetry/ both sit two levels below the package root.
-    return (require('../../package.json') as { version?: string }).version;
+    // By the package's own name: lib/, dist/ and dist/cjs/ sit at different depths below it.
+    return (packageRequire('nestjs-webcom/package.json') as { version?: string }).version;
   } catch {
     return undefined;
   }

@@ -1,5 +1,7 @@
 import { CHANNEL_REGISTRY, type SendKind } from '../channel-registry.js';
 import type { WebcomGatewayClient } from '../client/gateway-client.js';
+import { toInternationalDigits } from '../protocol/phone.js';
+import { VERIFICATION_CODE_MARK } from '../verification/verification-sender.js';
 import type { WebcomService } from '../webcom.service.js';
 import type { SimulatedGateway } from './simulated-gateway.js';
 import type { WebcomMethod } from './webcom-testing.types.js';
@@ -48,4 +50,21 @@ export function recordGatewayCalls(
     () => 'getStatus',
     ([id]) => id,
   );
+}
+
+/**
+ * The last verification code the account sent to `to` (any notation), so that an app's tests
+ * can complete a verification: the code a `WebcomVerificationService` put in its message, or
+ * for a flashcall the code its status reports. `undefined` when none was sent.
+ */
+export function lastCode(gateway: SimulatedGateway, to: string): string | undefined {
+  const number = toInternationalDigits(to) ?? to;
+  for (let i = gateway.sent.length - 1; i >= 0; i--) {
+    const { channel, to: recipients, dto, result } = gateway.sent[i];
+    if (!recipients.includes(number)) continue;
+    if (channel === 'flashcall') return gateway.codeOf(result.messages[0].id);
+    const code = (dto as { [VERIFICATION_CODE_MARK]?: unknown })[VERIFICATION_CODE_MARK];
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }

@@ -80,6 +80,11 @@ export class SimulatedGateway implements GatewayTransport {
     this.statuses.set(id, toDetails(steps));
   }
 
+  /** The code the next status read of `id` reports (a flashcall's), without reading it. */
+  codeOf(id: string): string | undefined {
+    return this.statuses.get(id)?.[0]?.code;
+  }
+
   /** Records `call` before it runs, so `calls` keeps the order calls were made in. */
   async record<R>(call: WebcomCallRecord, run: () => Promise<R>): Promise<R> {
     this.calls.push(call);

@@ -1,3 +1,4 @@
+import { lastCode } from './call-recording.js';
 import type { SimulatedGateway } from './simulated-gateway.js';
 import type {
   FailNextOptions,
@@ -56,6 +57,14 @@ export class WebcomTestingController {
    */
   failNext(error: Error, options?: FailNextOptions): void {
     this.gateway.failNext(error, options);
+  }
+
+  /**
+   * The last verification code sent to `to` (`WebcomVerificationService`'s, or a flashcall's
+   * from its status), so a test can complete a verification: `check(id, webcom.lastCode(to)!)`.
+   */
+  lastCode(to: string): string | undefined {
+    return lastCode(this.gateway, to);
   }
 
   /** Back to the start: no records, no queued failures or statuses, the starting balance. */

@@ -5,9 +5,9 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { createRequire } from 'node:module';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import { packageRequire } from '../util/package-require.cjs';
 
 /** How the module reaches the gateway when it brings its own HTTP engine. */
 export interface UndiciAdapterOptions {
@@ -30,16 +30,15 @@ type AgentClass = new (options: object) => Dispatcher;
 // The Agent is loaded from its own file when undici's layout allows it: the package's main
 // entry also loads fetch, WebSocket and caches, three times the import cost. The proxy agent
 // needs the main entry (it tunnels with the `connect` API the entry installs).
-const require = createRequire(import.meta.url);
 function agentClass(): AgentClass {
   try {
-    return require('undici/lib/dispatcher/agent.js') as AgentClass;
+    return packageRequire('undici/lib/dispatcher/agent.js') as AgentClass;
   } catch {
-    return (require('undici') as Record<string, AgentClass>).Agent;
+    return (packageRequire('undici') as Record<string, AgentClass>).Agent;
   }
 }
 const envProxyAgentClass = () =>
-  (require('undici') as Record<string, AgentClass>).EnvHttpProxyAgent;
+  (packageRequire('undici') as Record<string, AgentClass>).EnvHttpProxyAgent;
 
 /** Why a request that never reached a socket was settled without being sent. */
 export class RequestNotSentError extends Error {

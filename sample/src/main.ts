@@ -8,7 +8,7 @@ import { startupBanner } from './startup-banner.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule);
-  // Ctrl+C closes the module: in-flight requests end, the embedded emulator stops.
+  // Ctrl+C closes the module: in-flight requests end first.
   app.enableShutdownHooks();
   setupOpenApi(app);
   const port = readNumber(app.get(ConfigService), 'PORT') ?? DEFAULT_PORT;

@@ -110,8 +110,8 @@ export function setupOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('nestjs-webcom sample')
     .setDescription(
-      'Every endpoint of the sample. Without Webcom credentials it runs on an embedded gateway ' +
-        'emulator: nothing real is sent and nothing is billed. Open an endpoint, press ' +
+      "Every endpoint of the sample. Without Webcom credentials it runs on the module's sandbox " +
+        '(the in-process gateway emulator): nothing real is sent and nothing is billed. Open an endpoint, press ' +
         '"Try it out", adjust the body and press "Execute".',
     )
     .build();

@@ -17,8 +17,8 @@ export function readNumber(config: ConfigService, name: string): number | undefi
 
 /**
  * The account the environment names: `WEBCOM_TOKEN`, or `WEBCOM_USER` with `WEBCOM_PASSWORD` or
- * `WEBCOM_TOKEN_HASH`. `undefined` when it names none, so the sample runs on the emulator; a
- * half-given account is an error rather than a silent switch to the emulator.
+ * `WEBCOM_TOKEN_HASH`. `undefined` when it names none, so the sample runs on the sandbox; a
+ * half-given account is an error rather than a silent switch to the sandbox.
  */
 export function readCredentials(config: ConfigService): Credentials | undefined {
   const user = readSetting(config, 'WEBCOM_USER');

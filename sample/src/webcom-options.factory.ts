@@ -1,10 +1,9 @@
 import type { ConfigService } from '@nestjs/config';
 import type { Senders, WebcomModuleOptions } from 'nestjs-webcom';
-import type { EmbeddedWebcomGateway } from './embedded-gateway.js';
 import { readCredentials, readSetting, readTuning } from './settings.js';
 
-/** Senders for the emulator, so that the logged curl lines work with no configuration at all. */
-const EMULATOR_SENDERS: Required<Senders> = {
+/** Senders for the sandbox, so that the logged curl lines work with no configuration at all. */
+const SANDBOX_SENDERS: Required<Senders> = {
   sms: 'WebcomDemo',
   viber: 'WebcomDemo',
   voice: 'WebcomDemo',
@@ -14,22 +13,13 @@ const EMULATOR_SENDERS: Required<Senders> = {
 
 /**
  * `WebcomModule.forRootAsync`'s factory: the account from the environment, or, when none is
- * configured, the embedded emulator, whose address is only known once it listens.
+ * configured, the module's sandbox (nothing leaves the process; a warning at boot says so).
  */
-export async function createWebcomOptions(
-  config: ConfigService,
-  embedded: EmbeddedWebcomGateway,
-): Promise<WebcomModuleOptions> {
+export function createWebcomOptions(config: ConfigService): WebcomModuleOptions {
   const tuning = readTuning(config);
   const credentials = readCredentials(config);
   if (credentials) {
     return { ...tuning, credentials, baseUrl: readSetting(config, 'WEBCOM_BASE_URL') };
   }
-  return {
-    ...tuning,
-    // The emulator started with no accounts takes any well-formed credentials.
-    credentials: { token: 'sample-emulator' },
-    baseUrl: await embedded.start(),
-    senders: { ...EMULATOR_SENDERS, ...tuning.senders },
-  };
+  return { ...tuning, sandbox: true, senders: { ...SANDBOX_SENDERS, ...tuning.senders } };
 }

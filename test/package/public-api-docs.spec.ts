@@ -13,10 +13,11 @@ const root = resolve(import.meta.dirname, '../..');
 /** The package.json `exports` entries that publish types, as their source files. */
 function entryPoints(): string[] {
   const manifest = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
-    exports: Record<string, string | { types?: string }>;
+    exports: Record<string, string | { import: { types?: string } }>;
   };
+  // The ES module build's declarations; the CommonJS ones are compiled from the same sources.
   return Object.values(manifest.exports)
-    .map((target) => (typeof target === 'string' ? undefined : target.types))
+    .map((target) => (typeof target === 'string' ? undefined : target.import.types))
     .filter((types): types is string => types !== undefined)
     .map((types) => types.replace(/^\.\/dist\//, ''));
 }

@@ -3,18 +3,18 @@ import { Test } from '@nestjs/testing';
 import type { FakeWebcomServer } from 'nestjs-webcom/testing';
 import request from 'supertest';
 import { AppModule } from '../../sample/src/app.module.js';
-import { EmbeddedWebcomGateway } from '../../sample/src/embedded-gateway.js';
 import {
   BALANCE_EXAMPLE,
   HEALTH_EXAMPLE,
   SEND_SMS_EXAMPLE,
   type ExampleRequest,
 } from '../../sample/src/startup-banner.js';
+import { sampleOnFakeGateway } from './support/sample-gateway.js';
 
 const PHONE = '+7 999 123-45-67';
 const DIGITS = '79991234567';
 
-/** The sample's environment for these tests: no credentials, so it runs on its emulator. */
+/** The sample's environment for these tests, on a gateway emulator (`sampleOnFakeGateway`). */
 const ENVIRONMENT = {
   WEBCOM_HEALTH_MIN_BALANCE: '50',
   WEBCOM_HEALTH_WARN_BALANCE: '200',
@@ -33,13 +33,16 @@ describe('the sample application', () => {
       if (name.startsWith('WEBCOM_')) delete process.env[name];
     }
     Object.assign(process.env, ENVIRONMENT);
+    fake = await sampleOnFakeGateway();
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication();
     await app.init();
-    fake = app.get(EmbeddedWebcomGateway).server;
   });
 
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await fake.stop();
+  });
 
   beforeEach(() => {
     fake.clearFaults();

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import request from 'supertest';
 import { AppModule } from '../../sample/src/app.module.js';
-import { EmbeddedWebcomGateway } from '../../sample/src/embedded-gateway.js';
 import { setupOpenApi } from '../../sample/src/openapi.js';
+import { sampleOnFakeGateway } from './support/sample-gateway.js';
 
 /** Debian's chromium package: CI installs it (.ci/run); puppeteer-core downloads no browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,15 +34,18 @@ describe("the sample's /docs page", () => {
     for (const name of Object.keys(process.env)) {
       if (name.startsWith('WEBCOM_')) delete process.env[name];
     }
+    fake = await sampleOnFakeGateway();
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication();
     setupOpenApi(app);
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    fake = app.get(EmbeddedWebcomGateway).server;
   });
 
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await fake.stop();
+  });
 
   beforeEach(() => {
     fake.clearFaults();
@@ -74,6 +77,9 @@ describe("the sample's /docs page", () => {
       '/messages/telegram': '#/components/schemas/SendTelegramDto',
       '/messages/whatsapp': '#/components/schemas/SendWhatsappDto',
       '/registrations': '#/components/schemas/RegisterDto',
+      // The verification endpoints' bodies are the sample's: the service checks `to` itself.
+      '/verifications': '#/components/schemas/StartVerificationBody',
+      '/verifications/{id}/check': '#/components/schemas/CheckVerificationBody',
     });
   });
 

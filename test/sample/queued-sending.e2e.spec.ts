@@ -1,23 +1,26 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { EmbeddedWebcomGateway } from '../../sample/src/embedded-gateway.js';
+import type { FakeWebcomServer } from 'nestjs-webcom/testing';
 import {
   describeWithRedis,
   isolatedQueue,
   REDIS_URL,
   removeQueueKeys,
 } from '../queue/support/redis.js';
+import { sampleOnFakeGateway } from './support/sample-gateway.js';
 
 describeWithRedis('the sample application with queued sending', () => {
   const { prefix } = isolatedQueue('sample');
   let app: INestApplication;
+  let fake: FakeWebcomServer;
 
   beforeAll(async () => {
     for (const name of Object.keys(process.env)) {
       if (name.startsWith('WEBCOM_')) delete process.env[name];
     }
     Object.assign(process.env, { WEBCOM_QUEUE_REDIS_URL: REDIS_URL, WEBCOM_QUEUE_PREFIX: prefix });
+    fake = await sampleOnFakeGateway();
     // Imported now: the app decides on queued sending from the environment as it loads.
     const { AppModule } = await import('../../sample/src/app.module.js');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
@@ -27,11 +30,11 @@ describeWithRedis('the sample application with queued sending', () => {
 
   afterAll(async () => {
     await app.close();
+    await fake.stop();
     await removeQueueKeys('webcom', prefix);
   });
 
   it('enqueues a send, answers its job ids, and its worker delivers it once', async () => {
-    const fake = app.get(EmbeddedWebcomGateway).server;
     const sent = await request(app.getHttpServer())
       .post('/messages/sms')
       .send({ to: ['+7 999 123-45-67', '+7 999 123-45-68'], text: 'queued hello' })

@@ -1,5 +1,4 @@
 import { ConfigService } from '@nestjs/config';
-import { EmbeddedWebcomGateway } from '../../sample/src/embedded-gateway.js';
 import { readCredentials } from '../../sample/src/settings.js';
 import { createWebcomOptions } from '../../sample/src/webcom-options.factory.js';
 
@@ -45,16 +44,14 @@ describe('the sample configuration', () => {
     },
   );
 
-  it('uses the configured account and base URL, and starts no emulator', async () => {
-    const embedded = new EmbeddedWebcomGateway();
-    const options = await createWebcomOptions(
+  it('uses the configured account and base URL, not the sandbox', () => {
+    const options = createWebcomOptions(
       config({
         WEBCOM_TOKEN: 't0k',
         WEBCOM_BASE_URL: 'https://gateway.example',
         WEBCOM_SENDER_SMS: 'Shop',
         WEBCOM_TIMEOUT_MS: '5000',
       }),
-      embedded,
     );
     expect(options).toEqual({
       credentials: { token: 't0k' },
@@ -62,26 +59,20 @@ describe('the sample configuration', () => {
       senders: { sms: 'Shop' },
       timeoutMs: 5000,
     });
-    expect(() => embedded.server).toThrow(/not started/);
   });
 
-  it('without credentials starts the emulator and points the module at it', async () => {
-    const embedded = new EmbeddedWebcomGateway();
-    try {
-      const options = await createWebcomOptions(config({ WEBCOM_SENDER_SMS: 'Shop' }), embedded);
-      expect(options.baseUrl).toBe(embedded.server.baseUrl);
-      expect(options.senders).toMatchObject({ sms: 'Shop', viber: 'WebcomDemo' });
-    } finally {
-      await embedded.onApplicationShutdown();
-    }
+  it('without credentials runs on the sandbox, with a sender for every channel', () => {
+    const options = createWebcomOptions(config({ WEBCOM_SENDER_SMS: 'Shop' }));
+    expect(options).toEqual({
+      sandbox: true,
+      senders: expect.objectContaining({ sms: 'Shop', viber: 'WebcomDemo' }),
+    });
+    expect(options).not.toHaveProperty('credentials');
   });
 
-  it('refuses a number that is not one, naming the variable', async () => {
-    await expect(
-      createWebcomOptions(
-        config({ WEBCOM_TOKEN: 't', WEBCOM_RETRIES: 'two' }),
-        new EmbeddedWebcomGateway(),
-      ),
-    ).rejects.toThrow('WEBCOM_RETRIES must be a number, got "two"');
+  it('refuses a number that is not one, naming the variable', () => {
+    expect(() => createWebcomOptions(config({ WEBCOM_TOKEN: 't', WEBCOM_RETRIES: 'two' }))).toThrow(
+      'WEBCOM_RETRIES must be a number, got "two"',
+    );
   });
 });
