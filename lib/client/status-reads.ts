@@ -53,6 +53,7 @@ export class WebcomStatusReads {
               false,
               `no status read was free for the retry within ${options.timeoutMs} ms`,
             ),
+          true,
         ),
     };
   }

@@ -28,6 +28,12 @@ interface DirectWaiter {
 }
 
 /**
+ * Reads in flight at most, as a share of a second's budget: a gateway (or a socket pool) that
+ * stalls holds at most this many reads back, so its recovery releases no burst past the budget.
+ */
+const IN_FLIGHT_SHARE = 0.1;
+
+/**
  * The status-read budget of one account on one instance: reads go out on evenly spaced slots,
  * `ratePerSecond` of them a second, a direct read (a caller waiting on `getStatus`) before the
  * background polling. A gateway's pushback (429, 503) halves the rate and pauses it for the
@@ -35,6 +41,10 @@ interface DirectWaiter {
  */
 export class StatusBudget {
   private readonly direct = new Set<DirectWaiter>();
+  /** Retries of reads in flight: they hold their read's place already, so no cap stops them. */
+  private readonly retries = new Set<DirectWaiter>();
+  private inFlight = 0;
+  private readonly maxInFlight: number;
   private background?: BackgroundReads;
   private timer?: ReturnType<typeof setTimeout>;
   private timerAt = Infinity;
@@ -55,6 +65,7 @@ export class StatusBudget {
     readonly now: () => number = () => performance.now(),
   ) {
     this.rate = ratePerSecond;
+    this.maxInFlight = Math.max(1, Math.ceil(ratePerSecond * IN_FLIGHT_SHARE));
   }
 
   /** Reads a second now: the budget, or less while the gateway pushes back. */
@@ -76,10 +87,11 @@ export class StatusBudget {
    * Resolves once a direct read may go, before any background one; rejects with `expired()`'s
    * error after `waitMs`, or with `closed()`'s at shutdown.
    */
-  takeDirect(waitMs: number, expired: () => Error): Promise<void> {
+  takeDirect(waitMs: number, expired: () => Error, retry = false): Promise<void> {
+    const queue = retry ? this.retries : this.direct;
     return new Promise<void>((resolve, reject) => {
       const deadline = setTimeout(() => {
-        this.direct.delete(waiter);
+        queue.delete(waiter);
         reject(expired());
       }, waitMs);
       const waiter: DirectWaiter = {
@@ -92,9 +104,21 @@ export class StatusBudget {
           reject(error);
         },
       };
-      this.direct.add(waiter);
+      queue.add(waiter);
       this.pump();
-    }).then(() => this.limiter?.acquire(this.account));
+    }).then(() =>
+      this.limiter?.acquire(this.account).catch((error: unknown) => {
+        // Refused by the fleet's limiter: this read never goes, so it frees its place.
+        if (!retry) this.readEnded();
+        throw error;
+      }),
+    );
+  }
+
+  /** A read granted a slot (not a retry's) has ended: its place in flight is free. */
+  readEnded(): void {
+    this.inFlight--;
+    this.pump();
   }
 
   /** Passes a background read through the fleet limiter, if any; the slot is already taken. */
@@ -122,8 +146,9 @@ export class StatusBudget {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const waiter of this.direct) waiter.fail(error());
+    for (const waiter of [...this.direct, ...this.retries]) waiter.fail(error());
     this.direct.clear();
+    this.retries.clear();
   }
 
   private reschedule(): void {
@@ -137,7 +162,13 @@ export class StatusBudget {
   private pump(): void {
     if (this.closed) return;
     const now = this.now();
-    const wantedAt = this.direct.size > 0 ? now : (this.background?.nextDueAt() ?? Infinity);
+    const full = this.inFlight >= this.maxInFlight;
+    const wantedAt =
+      this.retries.size > 0 || (this.direct.size > 0 && !full)
+        ? now
+        : full
+          ? Infinity
+          : (this.background?.nextDueAt() ?? Infinity);
     if (wantedAt === Infinity) {
       // Nothing waits: no timer keeps the process (or a test's fake clock) busy.
       clearTimeout(this.timer);
@@ -163,11 +194,20 @@ export class StatusBudget {
     // Timers fire in whole milliseconds: slots shorter than that go out together.
     const horizon = interval < 1 ? now + 1 - interval : now;
     while (!this.closed && this.nextSlotAt <= horizon && this.pausedUntil <= now) {
+      const [retry] = this.retries;
       const [waiter] = this.direct;
-      if (waiter) {
+      if (retry) {
+        this.retries.delete(retry);
+        retry.grant();
+      } else if (this.inFlight >= this.maxInFlight) {
+        break;
+      } else if (waiter) {
         this.direct.delete(waiter);
+        this.inFlight++;
         waiter.grant();
-      } else if (!this.background?.runDue(now)) {
+      } else if (this.background?.runDue(now)) {
+        this.inFlight++;
+      } else {
         break;
       }
       this.nextSlotAt += interval;
