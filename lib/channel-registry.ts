@@ -11,55 +11,53 @@ import {
 import { WebcomValidationError } from './errors/webcom-errors.js';
 import { CHANNEL_TABLES, type Channel, type ChannelWireTable } from './protocol/channels.js';
 import { cascadeAsSend, type OutgoingMessage } from './protocol/messages.js';
+import type { SendResult } from './protocol/results.js';
 
 export type { Channel } from './protocol/channels.js';
 
-/** One kind of send: the DTO it takes, the service method that sends it, and its wire form. */
+/** One kind of send: the DTO it takes and its wire form. */
 interface SendKindEntry<D extends object> {
   dto: ClassConstructor<D>;
-  /** The `WebcomService` method that sends it; the name `WebcomTestingModule` records. */
-  method: `send${string}`;
   /** The channel's wire table (docs/protocol.md §2); none for a cascade, which picks one. */
   wire?: ChannelWireTable;
   /** The channel and message the gateway sees for a validated DTO. */
   asSend(dto: D): [Channel, OutgoingMessage];
 }
 
-function channel<C extends Channel, D extends OutgoingMessage, M extends `send${string}`>(
-  name: C,
-  dto: ClassConstructor<D>,
-  method: M,
-) {
+function channel<C extends Channel, D extends OutgoingMessage>(name: C, dto: ClassConstructor<D>) {
   return {
     dto,
-    method,
     wire: CHANNEL_TABLES[name],
     asSend: (message: D): [Channel, OutgoingMessage] => [name, message],
   } satisfies SendKindEntry<D>;
 }
 
 /**
- * Every kind of send, one entry each: the single list the service, the queue, the testing module
- * and every allowed-channel list derive from. A new channel is an entry here, its wire table in
- * `lib/protocol/channels.ts`, its DTO in `lib/dto/send.dto.ts`, and its emulator rule in
- * `lib/testing/fake/send-rules.ts`; the compiler asks for each.
+ * What the registry holds for channels `C`: a line per channel, and `cascade`. Generic so that a
+ * type test can show the compiler refusing a registry that lacks a channel's line.
+ */
+export type ChannelRegistryShape<C extends string = Channel> = {
+  [K in C]: SendKindEntry<OutgoingMessage> & { wire: ChannelWireTable };
+} & { cascade: SendKindEntry<SendCascadeDto> };
+
+/**
+ * Every kind of send, one line each: the single list the service, the queue, the testing module
+ * and the OpenAPI metadata derive from. A channel's row in `lib/protocol/channels.ts` without its
+ * line here does not compile (CONTRIBUTING.md, "Adding a channel").
  */
 export const CHANNEL_REGISTRY = {
-  sms: channel('sms', SendSmsDto, 'sendSms'),
-  viber: channel('viber', SendViberDto, 'sendViber'),
-  voice: channel('voice', SendVoiceDto, 'sendVoice'),
-  flashcall: channel('flashcall', SendFlashcallDto, 'sendFlashcall'),
-  telegram: channel('telegram', SendTelegramDto, 'sendTelegram'),
-  whatsapp: channel('whatsapp', SendWhatsappDto, 'sendWhatsapp'),
+  sms: channel('sms', SendSmsDto),
+  viber: channel('viber', SendViberDto),
+  voice: channel('voice', SendVoiceDto),
+  flashcall: channel('flashcall', SendFlashcallDto),
+  telegram: channel('telegram', SendTelegramDto),
+  whatsapp: channel('whatsapp', SendWhatsappDto),
   /** The primary channel's content, falling back to the other channel's (docs/protocol.md §2, cascade). */
   cascade: {
     dto: SendCascadeDto,
-    method: 'sendCascade' as const,
     asSend: (cascade: SendCascadeDto) => cascadeAsSend(cascade),
   },
-} satisfies { [C in Channel]: SendKindEntry<OutgoingMessage> & { wire: ChannelWireTable } } & {
-  cascade: SendKindEntry<SendCascadeDto>;
-};
+} satisfies ChannelRegistryShape;
 
 type Registry = typeof CHANNEL_REGISTRY;
 
@@ -69,15 +67,23 @@ export type SendKind = keyof Registry;
 /** The DTO a kind of send takes. */
 export type DtoOf<K extends SendKind> = InstanceType<Registry[K]['dto']>;
 
-/** The per-channel methods of `WebcomService`, as the registry names them. */
-export type SendMethod = Registry[SendKind]['method'];
+/**
+ * The per-kind methods of `WebcomService` (`sendSms`, …, `sendCascade`): `send` and the kind's
+ * name. `WebcomService` implements `SendMethods`, so a registry line without its method does not
+ * compile.
+ */
+export type SendMethods<K extends string = SendKind> = {
+  [C in K as `send${Capitalize<C>}`]: (dto: never) => Promise<SendResult>;
+};
+
+/** The name of a per-kind method of `WebcomService`. */
+export type SendMethod = keyof SendMethods;
 
 /** Every kind of send, in the registry's order. */
 export const SEND_KINDS = Object.keys(CHANNEL_REGISTRY) as SendKind[];
 
 interface AnyEntry {
   dto: ClassConstructor<object>;
-  method: SendMethod;
   asSend(dto: object): [Channel, OutgoingMessage];
 }
 

@@ -7,6 +7,11 @@ export type WebcomProvider =
    * engine, or on the `axiosInstance` option. Override it to add interceptors or to stub HTTP.
    */
   | 'http-service'
+  /**
+   * `WebcomTelemetry`: the account's spans and metrics (OpenTelemetry). Override it to report
+   * differently, or not at all.
+   */
+  | 'telemetry'
   /** The `GatewayTransport`: one GET to the gateway, nothing of channels. */
   | 'transport'
   /** `WebcomGatewayClient`: every gateway call, encode → transport → decode. */

@@ -9,9 +9,12 @@ export { smsSegments, type SmsEncoding, type SmsSegments } from './protocol/sms-
 export {
   WEBCOM_INDIVIDUAL_CODE,
   type Channel,
+  type ChannelTrait,
+  type ContentKind,
   type ContentChannel,
   type RichChannel,
   type SenderChannel,
+  type TypeSend,
 } from './protocol/channels.js';
 export type { Button, ChannelContent, Credentials, Senders } from './protocol/messages.js';
 export { toInternationalDigits } from './protocol/phone.js';
@@ -35,11 +38,19 @@ export {
 } from './webcom.module-definition.js';
 export { WebcomModule } from './webcom.module.js';
 export { WEBCOM_DEFAULT_BASE_URL, type WebcomModuleOptions } from './webcom-options.js';
+export {
+  WebcomTelemetry,
+  type TelemetryOperation,
+  type TelemetryRequest,
+  type TelemetryRetry,
+  type TelemetryScope,
+} from './telemetry/webcom-telemetry.js';
 export { WebcomService } from './webcom.service.js';
 export { WebcomValidationPipe } from './webcom-validation.pipe.js';
 export {
   WebcomExceptionFilter,
   webcomErrorResponse,
+  type WebcomAmbiguousSendErrorBody,
   type WebcomApiErrorBody,
   type WebcomErrorBody,
   type WebcomErrorResponseBody,

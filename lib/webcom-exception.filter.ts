@@ -60,6 +60,7 @@ export interface WebcomTransportErrorBody extends WebcomErrorBody {
  * new try.
  */
 export interface WebcomAmbiguousSendErrorBody extends WebcomErrorBody {
+  /** Always true: the messages may have gone out. */
   possiblyDelivered: true;
   /** The messages the gateway listed, without recipients. */
   messages: Omit<SentMessage, 'to'>[];

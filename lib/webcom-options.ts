@@ -40,8 +40,12 @@ export interface WebcomModuleOptions {
   concurrency?: number;
   /** Sockets the module keeps to the gateway at most, across all calls. Default 64. */
   maxSockets?: number;
-  /** SMS texts longer than this many parts are refused before sending. Default: no limit. */
-  maxSmsSegments?: number;
+  /**
+   * A cost guard: an SMS text (or SMS fallback) needing more parts than this is refused before
+   * sending, a `WebcomValidationError` on the text naming its parts. Default
+   * `DEFAULT_MAX_SMS_SEGMENTS` (10); `null` lifts the limit.
+   */
+  maxSmsSegments?: number | null;
   /** D5: the `businessman` code sent for individuals. Default `WEBCOM_INDIVIDUAL_CODE` ('fl'). */
   individualCode?: string;
   /** Put message texts into the event stream. Default false: texts are personal data. */
@@ -84,14 +88,16 @@ export interface WebcomModuleOptions {
 
 /** The options with every default filled in, as the service uses them. */
 export interface ResolvedWebcomOptions extends Required<
-  Omit<WebcomModuleOptions, 'maxSmsSegments' | 'proxy' | 'ca' | 'axiosInstance' | 'statusLimiter'>
+  Omit<WebcomModuleOptions, 'proxy' | 'ca' | 'axiosInstance' | 'statusLimiter'>
 > {
   statusLimiter?: WebcomStatusLimiter;
-  maxSmsSegments?: number;
   proxy?: 'env';
   ca?: string | Buffer | (string | Buffer)[];
   axiosInstance?: AxiosInstance;
 }
+
+/** The default `maxSmsSegments`: 10 parts, about 1,530 Latin or 670 Cyrillic characters. */
+export const DEFAULT_MAX_SMS_SEGMENTS = 10;
 
 /** The real gateway's address, the default `baseUrl`. */
 export const WEBCOM_DEFAULT_BASE_URL = 'https://my3.webcom.mobi';
@@ -276,8 +282,10 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   @IsWholeNumber(1, 1024)
   maxSockets!: number;
 
+  // null lifts the limit.
+  @ValidateIf((_: object, value: unknown) => value !== null)
   @IsWholeNumber(1, 255)
-  maxSmsSegments!: number;
+  maxSmsSegments!: number | null;
 
   // Sent percent-encoded as `businessman` on every registration.
   @IsWireString()
@@ -350,7 +358,8 @@ export function resolveOptions(options: WebcomModuleOptions, name?: string): Res
     maxUrlLength: options.maxUrlLength ?? 8000,
     concurrency: options.concurrency ?? 8,
     maxSockets: options.maxSockets ?? 64,
-    maxSmsSegments: options.maxSmsSegments,
+    maxSmsSegments:
+      options.maxSmsSegments === undefined ? DEFAULT_MAX_SMS_SEGMENTS : options.maxSmsSegments,
     individualCode: options.individualCode ?? WEBCOM_INDIVIDUAL_CODE,
     includeTextInEvents: options.includeTextInEvents ?? false,
     proxy: options.proxy,

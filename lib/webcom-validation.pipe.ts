@@ -1,11 +1,12 @@
 import {
+  type ArgumentMetadata,
   BadRequestException,
   Injectable,
   Optional,
   ValidationPipe,
   type ValidationPipeOptions,
 } from '@nestjs/common';
-import { toFieldErrors } from './dto/validate.js';
+import { toFieldErrors, untransformable } from './dto/validate.js';
 import { WebcomValidationError } from './errors/webcom-errors.js';
 import { webcomErrorResponse } from './webcom-exception.filter.js';
 
@@ -30,5 +31,18 @@ export class WebcomValidationPipe extends ValidationPipe {
           webcomErrorResponse(new WebcomValidationError(toFieldErrors(errors), 'request')),
         ),
     });
+  }
+
+  /** First what class-transformer would drop unseen (`constructor`, `__proto__` keys). */
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (typeof value === 'object' && value !== null && this.toValidate(metadata)) {
+      const unsafe = untransformable(value, '', []);
+      if (unsafe.length) {
+        throw new BadRequestException(
+          webcomErrorResponse(new WebcomValidationError(unsafe, 'request')),
+        );
+      }
+    }
+    return super.transform(value, metadata);
   }
 }

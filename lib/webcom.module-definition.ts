@@ -1,13 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import {
-  WebcomAccount,
-  webcomAccountProviders,
-  webcomAccountTokens,
-} from './client/webcom-account.js';
-import type { WebcomStatusReads } from './client/status-reads.js';
-import type { WebcomEventStream } from './client/event-stream.js';
-import type { WebcomGatewayClient } from './client/gateway-client.js';
-import type { WebcomRegistration } from './client/registration.js';
+import { WebcomAccount, webcomAccountProviders } from './client/webcom-account.js';
 import { getWebcomToken } from './get-webcom-token.util.js';
 import type { WebcomModuleOptions } from './webcom-options.js';
 import { WebcomService } from './webcom.service.js';
@@ -36,13 +28,8 @@ export const WEBCOM_MODULE_OPTIONS = 'WEBCOM_MODULE_OPTIONS';
 export function webcomServiceProvider(name?: string) {
   return {
     provide: getWebcomToken(name),
-    useFactory: (
-      gateway: WebcomGatewayClient,
-      events: WebcomEventStream,
-      statusReads: WebcomStatusReads,
-      registration: WebcomRegistration,
-    ) => new WebcomService(new WebcomAccount(gateway, events, statusReads, registration)),
-    inject: webcomAccountTokens(name),
+    useFactory: (account: WebcomAccount) => new WebcomService(account),
+    inject: [WebcomAccount],
   };
 }
 

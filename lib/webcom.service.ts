@@ -1,9 +1,15 @@
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { throwError, type Observable } from 'rxjs';
-import { CHANNEL_REGISTRY, sendKindEntry, type DtoOf, type SendKind } from './channel-registry.js';
+import {
+  CHANNEL_REGISTRY,
+  sendKindEntry,
+  type DtoOf,
+  type SendKind,
+  type SendMethods,
+} from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
-import { assertMessageId, toMessageIds } from './dto/checks.js';
-import type { RegisterDto } from './dto/register.dto.js';
+import { assertMessageId, toMessageIds } from './dto/message-ids.js';
+import { RegisterDto } from './dto/register.dto.js';
 import type {
   SendCascadeDto,
   SendFlashcallDto,
@@ -13,7 +19,8 @@ import type {
   SendVoiceDto,
   SendWhatsappDto,
 } from './dto/send.dto.js';
-import type { CascadeChannel, CascadeOn } from './dto/channel-content.types.js';
+import type { CascadeOn } from './dto/channel-content.types.js';
+import { assertWithinSmsParts } from './dto/sms-part-limit.js';
 import { validateDto } from './dto/validate.js';
 import type { WebcomEvent } from './events.js';
 import type { Channel } from './protocol/channels.js';
@@ -25,9 +32,10 @@ import type { WebcomModuleOptions } from './webcom-options.js';
  * The Webcom gateway as a Nest provider: one account. Every method validates its argument itself
  * (a plain object is fine), so bad input never reaches the network; every failure is also
  * reported on `events$`. The work is done by the account's units (`WebcomModule` provides each
- * under `getWebcomProviderToken`); this class is their facade.
+ * under `getWebcomProviderToken`); this class is their facade, and the one place a send or a
+ * registration is validated: the units take validated values.
  */
-export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
+export class WebcomService implements SendMethods, OnModuleDestroy, OnApplicationShutdown {
   private readonly account: WebcomAccount;
 
   /** What the service does, for metrics and audit logs: no secret, and no text by default. */
@@ -55,6 +63,7 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
         const entry = sendKindEntry(channel);
         const [resolved, message] = entry.asSend(validateDto(entry.dto, dto));
         wireChannel = resolved;
+        assertWithinSmsParts(resolved, message, account.gateway.options.maxSmsSegments);
         return account.gateway.send(resolved, message);
       },
       () => wireChannel,
@@ -96,7 +105,9 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
    * `send('cascade', dto)`. `P`, the primary's channel, types the fallback: a re-send on `P`, or
    * content of its own on the other channel.
    */
-  sendCascade<P extends CascadeChannel>(dto: SendCascadeDto & CascadeOn<P>): Promise<SendResult> {
+  sendCascade<P extends Channel<'cascade'>>(
+    dto: SendCascadeDto & CascadeOn<P>,
+  ): Promise<SendResult> {
     return this.send('cascade', dto);
   }
 
@@ -142,6 +153,17 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
       : this.account.statusReads.trackDelivery(checked, options);
   }
 
+  /** The refusal of ids that `check` throws, reported as a failed status call; else undefined. */
+  private refusedIds(check: () => void): Error | undefined {
+    try {
+      check();
+      return undefined;
+    } catch (error) {
+      this.account.events.report('status', error);
+      return error as Error;
+    }
+  }
+
   /** What is left on the account, and its currency when the gateway says. */
   getBalance(): Promise<Balance> {
     return this.account.events.reporting('balance', () => this.account.gateway.balance());
@@ -152,18 +174,10 @@ export class WebcomService implements OnModuleDestroy, OnApplicationShutdown {
    * `accepted: false` with the page's message when the page refuses it (HTTP 4xx).
    */
   register(dto: RegisterDto): Promise<RegistrationResult> {
-    return this.account.registration.register(dto);
-  }
-
-  /** The refusal of ids that `check` throws, reported as a failed status call; else undefined. */
-  private refusedIds(check: () => void): Error | undefined {
-    try {
-      check();
-      return undefined;
-    } catch (error) {
-      this.account.events.report('status', error);
-      return error as Error;
-    }
+    const { account } = this;
+    return account.events.reporting('register', () =>
+      account.registration.register(validateDto(RegisterDto, dto)),
+    );
   }
 
   /**

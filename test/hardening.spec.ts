@@ -121,7 +121,9 @@ describe('hardening on the wire', () => {
     });
 
     it('too long a text is refused on `text`, saying how long it may be', async () => {
-      const error = await failure(service.sendSms({ to: '79991234567', text: 'я'.repeat(1400) }));
+      const unlimited = create({ maxSmsSegments: null });
+      const error = await failure(unlimited.sendSms({ to: '79991234567', text: 'я'.repeat(1400) }));
+      unlimited.onApplicationShutdown();
       expect((error as WebcomValidationError).errors).toEqual([
         { field: 'text', messages: [expect.stringMatching(/at most \d+ .*maxUrlLength \(8000\)/)] },
       ]);
@@ -337,6 +339,69 @@ describe('hardening on the wire', () => {
       gateway.answer = () => ({ body: '{"state":"send"}' });
       await service.getStatus(message.id);
       expect(gateway.last.params.get('msgid')).toBe('12345678901234567890123');
+    });
+
+    describe("D13: the vendor's example answer to a send to one number", () => {
+      const VENDOR_ANSWER =
+        '{"information":[{"id_message":"112346","price":"10.6000000"}, {"id_message":"112347","price":"0.2700000"}], "balance": "143777.36"}';
+      const to = '79991234567';
+      const sends: [string, (s: WebcomService) => Promise<unknown>][] = [
+        ['sms', (s) => s.sendSms({ to, text: 'hi' })],
+        ['viber', (s) => s.sendViber({ to, text: 'hi' })],
+        ['voice', (s) => s.sendVoice({ to, text: 'hi' })],
+        ['flashcall', (s) => s.sendFlashcall({ to })],
+        ['telegram', (s) => s.sendTelegram({ to, text: 'hi' })],
+        ['whatsapp', (s) => s.sendWhatsapp({ to, text: 'hi' })],
+        [
+          'cascade',
+          (s) =>
+            s.sendCascade({
+              to,
+              primary: { channel: 'viber', text: 'hi' },
+              fallback: { channel: 'sms', text: 'hi' },
+            }),
+        ],
+      ];
+
+      it.each(sends)('%s: an acceptance of two messages, both to that number', async (_, send) => {
+        service = create({
+          senders: { sms: 'Shop', viber: 'ShopV', voice: 'V', telegram: 'T', whatsapp: 'W' },
+        });
+        gateway.answer = () => ({ body: VENDOR_ANSWER });
+        await expect(send(service)).resolves.toEqual({
+          messages: [
+            { id: '112346', to, price: 10.6 },
+            { id: '112347', to, price: 0.27 },
+          ],
+          balance: 143777.36,
+        });
+        expect(events.map((e) => e.type)).toEqual(['sent']);
+      });
+
+      it('to two numbers, two ids map in order', async () => {
+        gateway.answer = () => ({ body: VENDOR_ANSWER });
+        const result = await service.sendSms({ to: [to, '79997654321'], text: 'hi' });
+        expect(result.messages.map((m) => [m.id, m.to])).toEqual([
+          ['112346', to],
+          ['112347', '79997654321'],
+        ]);
+      });
+
+      it('to three numbers, two ids are an ambiguous acceptance keeping both', async () => {
+        gateway.answer = () => ({ body: VENDOR_ANSWER });
+        const error = await failure(
+          service.sendSms({ to: [to, '79997654321', '79997654322'], text: 'hi' }),
+        );
+        expect(error).toBeInstanceOf(WebcomAmbiguousSendError);
+        expect(error).toMatchObject({
+          possiblyDelivered: true,
+          recipients: 3,
+          messages: [
+            { id: '112346', price: 10.6 },
+            { id: '112347', price: 0.27 },
+          ],
+        });
+      });
     });
 
     it('one id for two recipients is a WebcomAmbiguousSendError carrying it, possibly delivered', async () => {

@@ -88,4 +88,20 @@ describe('WebcomValidationPipe as the global pipe', () => {
       expect.objectContaining({ to: ['79991234567'], text: 'Hi', from: 'MyShop' }),
     ]);
   });
+
+  it.each(['constructor', '__proto__'])(
+    'refuses a %s key by name, as any unknown field, and sends nothing',
+    async (key) => {
+      await start(false);
+      const response = await request(app.getHttpServer())
+        .post('/sms')
+        .set('Content-Type', 'application/json')
+        .send(`{"to":"79991234567","text":"Hi","${key}":{"x":1}}`);
+      expect(response.status).toBe(400);
+      expect((response.body as { errors: unknown }).errors).toEqual([
+        { field: key, messages: [`property ${key} should not exist`] },
+      ]);
+      expect(app.get(WebcomTestingController).sent).toEqual([]);
+    },
+  );
 });

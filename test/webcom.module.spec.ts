@@ -10,7 +10,10 @@ import {
   type WebcomOptionsFactory,
   WebcomModule,
   WebcomService,
+  WebcomTelemetry,
   WebcomValidationError,
+  type TelemetryOperation,
+  type TelemetryScope,
   type WebcomModuleOptions,
 } from '../lib/index.js';
 import { RecordingGateway } from './support/recording-gateway.js';
@@ -163,6 +166,37 @@ describe('WebcomModule', () => {
       const promo = moduleRef.get<WebcomService>(getWebcomToken('promo'));
       await expect(promo.getBalance()).resolves.toEqual({ balance: 42 });
       await expectWiredTo(moduleRef.get(WebcomService), 'main');
+      await moduleRef.close();
+    });
+
+    it('the telemetry of a named account: a subclass sees its operations and balances', async () => {
+      const seen: string[] = [];
+      class NotingTelemetry extends WebcomTelemetry {
+        override operation<T>(
+          operation: TelemetryOperation,
+          run: (scope: TelemetryScope) => Promise<T>,
+        ): Promise<T> {
+          seen.push(operation.operation);
+          return super.operation(operation, run);
+        }
+        override balanceSeen(balance: number): void {
+          seen.push(`balance ${balance}`);
+          super.balanceSeen(balance);
+        }
+      }
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          WebcomModule.forRoot(options('main')),
+          WebcomModule.forRoot({ ...options('promo'), name: 'promo' }),
+        ],
+      })
+        .overrideProvider(getWebcomProviderToken('telemetry', 'promo'))
+        .useFactory({ factory: () => new NotingTelemetry('promo', gateway.baseUrl) })
+        .compile();
+      await expectWiredTo(moduleRef.get(WebcomService), 'main');
+      expect(seen).toEqual([]);
+      await expectWiredTo(moduleRef.get<WebcomService>(getWebcomToken('promo')), 'promo');
+      expect(seen).toEqual(['balance', 'balance 143777.36']);
       await moduleRef.close();
     });
   });

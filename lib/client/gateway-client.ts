@@ -1,4 +1,3 @@
-import { assertSmsParts } from '../dto/checks.js';
 import { maskingEchoes, SecretRedactor } from '../errors/redaction.js';
 import { WebcomPartialSendError, type WebcomError } from '../errors/webcom-errors.js';
 import type { Channel } from '../protocol/channels.js';
@@ -38,7 +37,7 @@ export function credentialSecrets(options: ResolvedWebcomOptions): string[] {
 
 /**
  * Every call an account makes to the gateway goes through here, and only here: encode → transport
- * → decode. A send is checked against `maxSmsSegments`, split over as many requests as
+ * → decode. A send (validated by `WebcomService`) is split over as many requests as
  * `maxUrlLength` needs, run `concurrency` at a time, and merged in order; each request that went
  * through emits `sent`, each that failed emits `failed` with its recipients.
  */
@@ -55,7 +54,8 @@ export class WebcomGatewayClient {
   private readonly credentialQuery: string;
 
   constructor(
-    private readonly options: ResolvedWebcomOptions,
+    /** The account's options, which `WebcomService` validates against too. */
+    readonly options: ResolvedWebcomOptions,
     private readonly transport: GatewayTransport,
     private readonly events: WebcomEventStream,
     /** Spans and metrics of every call, named after the account. */
@@ -139,9 +139,8 @@ export class WebcomGatewayClient {
     void this.transport.close();
   }
 
-  /** Checks the SMS parts, then the shared planner spreads the recipients over requests. */
+  /** The shared planner spreads the recipients over requests short enough to send. */
   private plan(channel: Channel, message: OutgoingMessage): SendRequestPlan[] {
-    assertSmsParts(channel, message, this.options.maxSmsSegments);
     return planSend(channel, message, {
       senders: this.options.senders,
       urlPrefix: this.sendUrl,

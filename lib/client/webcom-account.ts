@@ -1,11 +1,12 @@
 import { HttpService } from '@nestjs/axios';
-import { Logger, type Provider } from '@nestjs/common';
+import { Logger, type InjectionToken } from '@nestjs/common';
 import { SecretRedactor } from '../errors/redaction.js';
 import { SandboxTransport } from '../sandbox/sandbox-transport.js';
 import { getWebcomProviderToken, type WebcomProvider } from '../get-webcom-provider-token.util.js';
 import type { GatewayTransport } from '../transport/gateway-transport.js';
-import { recordRetry, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
+import { WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
 import { createGatewayHttpService, HttpTransport } from '../transport/http-transport.js';
+import { buildProvider, type PlainProvider } from '../util/build-providers.js';
 import {
   resolveOptions,
   type ResolvedWebcomOptions,
@@ -50,6 +51,7 @@ export function createAccountHttpService(options: ResolvedWebcomOptions): HttpSe
 export function createHttpTransport(
   options: ResolvedWebcomOptions,
   http: HttpService,
+  telemetry: WebcomTelemetry,
   name?: string,
 ): HttpTransport {
   return new HttpTransport(
@@ -58,48 +60,41 @@ export function createHttpTransport(
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       loggableParams: LOGGABLE_PARAMS,
-      onRetry: recordRetry,
+      onRetry: (retry) => telemetry.retried(retry),
     },
     new SecretRedactor(credentialSecrets(options)),
     new Logger(name ? `WebcomService:${name}` : 'WebcomService'),
   );
 }
 
+/** The options as the user gave them, when a script builds the account without Nest. */
+const SCRIPT_OPTIONS = Symbol('WebcomScriptOptions');
+
 /**
- * An account outside Nest (`new WebcomService(options)` in a script), wired as
- * `webcomAccountProviders` wires it; throws on bad options.
+ * An account outside Nest (`new WebcomService(options)` in a script): built from the providers
+ * `WebcomModule` registers, by `buildProvider`; throws on bad options.
  */
 export function createWebcomAccount(options: WebcomModuleOptions, name?: string): WebcomAccount {
-  const resolved = resolveOptions(options, name);
-  const events = new WebcomEventStream();
-  const transport = resolved.sandbox
-    ? new SandboxTransport(name)
-    : createHttpTransport(resolved, createAccountHttpService(resolved), name);
-  const gateway = new WebcomGatewayClient(
-    resolved,
-    transport,
-    events,
-    new WebcomTelemetry(name, resolved.baseUrl),
-  );
-  const states = new MessageStateMemory(events);
-  return new WebcomAccount(
-    gateway,
-    events,
-    new WebcomStatusReads(gateway, states, events, resolved, name),
-    new WebcomRegistration(resolved, gateway, events),
+  return buildProvider<WebcomAccount>(
+    [
+      { provide: SCRIPT_OPTIONS, useValue: options },
+      ...webcomAccountProviders(name, SCRIPT_OPTIONS),
+    ],
+    WebcomAccount,
   );
 }
 
 /**
  * The providers of one account, each under its own token (`getWebcomProviderToken`), so a test
- * can override any of them; `rawOptionsToken` provides the options as the user gave them. The
- * transport provider is `transport` when given (the testing module's in-memory gateway).
+ * can override any of them, and the `WebcomAccount` over them (under its class, inside the
+ * account's module); `rawOptionsToken` provides the options as the user gave them. The transport
+ * provider is `transport` when given (the testing module's in-memory gateway).
  */
 export function webcomAccountProviders(
   name: string | undefined,
   rawOptionsToken: string | symbol,
-  transport?: { useExisting: string | symbol },
-): Provider[] {
+  transport?: { useExisting: InjectionToken },
+): PlainProvider[] {
   const token = (provider: WebcomProvider) => getWebcomProviderToken(provider, name);
   return [
     {
@@ -107,6 +102,11 @@ export function webcomAccountProviders(
       // The options are checked here, so bad ones stop the application at boot.
       useFactory: (options: WebcomModuleOptions) => resolveOptions(options, name),
       inject: [rawOptionsToken],
+    },
+    {
+      provide: token('telemetry'),
+      useFactory: (options: ResolvedWebcomOptions) => new WebcomTelemetry(name, options.baseUrl),
+      inject: [token('options')],
     },
     {
       provide: token('http-service'),
@@ -117,9 +117,15 @@ export function webcomAccountProviders(
       ? { provide: token('transport'), ...transport }
       : {
           provide: token('transport'),
-          useFactory: (options: ResolvedWebcomOptions, http: HttpService) =>
-            options.sandbox ? new SandboxTransport(name) : createHttpTransport(options, http, name),
-          inject: [token('options'), token('http-service')],
+          useFactory: (
+            options: ResolvedWebcomOptions,
+            http: HttpService,
+            telemetry: WebcomTelemetry,
+          ) =>
+            options.sandbox
+              ? new SandboxTransport(name)
+              : createHttpTransport(options, http, telemetry, name),
+          inject: [token('options'), token('http-service'), token('telemetry')],
         },
     { provide: token('events'), useFactory: () => new WebcomEventStream() },
     {
@@ -128,14 +134,9 @@ export function webcomAccountProviders(
         options: ResolvedWebcomOptions,
         transport: GatewayTransport,
         events: WebcomEventStream,
-      ) =>
-        new WebcomGatewayClient(
-          options,
-          transport,
-          events,
-          new WebcomTelemetry(name, options.baseUrl),
-        ),
-      inject: [token('options'), token('transport'), token('events')],
+        telemetry: WebcomTelemetry,
+      ) => new WebcomGatewayClient(options, transport, events, telemetry),
+      inject: [token('options'), token('transport'), token('events'), token('telemetry')],
     },
     {
       provide: token('message-states'),
@@ -154,19 +155,24 @@ export function webcomAccountProviders(
     },
     {
       provide: token('registration'),
+      useFactory: (options: ResolvedWebcomOptions, gateway: WebcomGatewayClient) =>
+        new WebcomRegistration(options, gateway),
+      inject: [token('options'), token('gateway-client')],
+    },
+    {
+      provide: WebcomAccount,
       useFactory: (
-        options: ResolvedWebcomOptions,
         gateway: WebcomGatewayClient,
         events: WebcomEventStream,
-      ) => new WebcomRegistration(options, gateway, events),
-      inject: [token('options'), token('gateway-client'), token('events')],
+        statusReads: WebcomStatusReads,
+        registration: WebcomRegistration,
+      ) => new WebcomAccount(gateway, events, statusReads, registration),
+      inject: [
+        token('gateway-client'),
+        token('events'),
+        token('delivery-tracker'),
+        token('registration'),
+      ],
     },
   ];
-}
-
-/** The tokens `WebcomAccount`'s constructor takes, in its order: what the service injects. */
-export function webcomAccountTokens(name?: string): string[] {
-  return (['gateway-client', 'events', 'delivery-tracker', 'registration'] as const).map(
-    (provider) => getWebcomProviderToken(provider, name),
-  );
 }

@@ -1,9 +1,4 @@
-import type {
-  Channel,
-  ContentChannel,
-  FallbackChannel,
-  RichChannel,
-} from '../protocol/channels.js';
+import type { Channel, FallbackChannel } from '../protocol/channels.js';
 import type { Button } from '../protocol/messages.js';
 
 /**
@@ -61,16 +56,17 @@ export interface RichImage {
  * Content on a Viber, Telegram or WhatsApp channel `C`: text, text + button,
  * text + button + image, or an image alone (docs/protocol.md §2).
  */
-export type RichContent<C extends RichChannel = RichChannel> = C extends RichChannel
-  ? { channel: C; /** The sender on `C`. */ from?: string } & (
-      RichText | RichTextWithButton | RichImage
-    )
-  : never;
+export type RichContent<C extends Channel<'rich'> = Channel<'rich'>> =
+  C extends Channel<'rich'>
+    ? { channel: C; /** The sender on `C`. */ from?: string } & (
+        RichText | RichTextWithButton | RichImage
+      )
+    : never;
 
 /** Content of its own on channel `C`. */
-export type ContentOn<C extends ContentChannel> = C extends 'sms'
+export type ContentOn<C extends Channel<'content'>> = C extends 'sms'
   ? SmsContent
-  : C extends RichChannel
+  : C extends Channel<'rich'>
     ? RichContent<C>
     : never;
 
@@ -78,7 +74,7 @@ export type ContentOn<C extends ContentChannel> = C extends 'sms'
  * A fallback on the channel the message went out on: the gateway re-sends the message there,
  * so it takes no content or sender of its own.
  */
-export interface ResendOn<C extends ContentChannel> {
+export interface ResendOn<C extends Channel<'content'>> {
   /** The message's own channel. */
   channel: C;
   /** None: the message's own text is re-sent. */
@@ -99,26 +95,25 @@ export type FallbackOf<C extends Channel> = {
   [F in FallbackChannel<C>]: F extends C ? ResendOn<F> : ContentOn<F>;
 }[FallbackChannel<C>];
 
-/** The channels a cascade's primary may be on (docs/protocol.md §2, cascade). */
-export type CascadeChannel = 'viber' | 'sms';
+/** @deprecated Use `Channel<'cascade'>`. */
+export type CascadeChannel = Channel<'cascade'>;
 
-/** A cascade's primary: content of its own on viber or sms. */
-export type CascadePrimary = { [P in CascadeChannel]: ContentOn<P> }[CascadeChannel];
+/** A cascade's primary: content of its own on a `Channel<'cascade'>` (viber or sms). */
+export type CascadePrimary = { [P in Channel<'cascade'>]: ContentOn<P> }[Channel<'cascade'>];
 
 /**
  * A cascade's fallback when its primary is on `P`: what `P`'s wire table allows, a re-send on
  * `P` or content of its own on the other channel. By default either primary's.
  */
-export type CascadeFallback<P extends CascadeChannel = CascadeChannel> = P extends CascadeChannel
-  ? FallbackOf<P>
-  : never;
+export type CascadeFallback<P extends Channel<'cascade'> = Channel<'cascade'>> =
+  P extends Channel<'cascade'> ? FallbackOf<P> : never;
 
 /**
  * What `sendCascade` adds to `SendCascadeDto`: the fallback its primary's channel `P` allows.
  * The compiler infers `P` from `primary.channel`; for a `SendCascadeDto` of a request body, `P`
  * is either channel and the DTO relates the two at run time.
  */
-export interface CascadeOn<P extends CascadeChannel> {
+export interface CascadeOn<P extends Channel<'cascade'>> {
   /** The primary, on `P`. */
   primary: {
     /** The primary's channel, from which the compiler infers `P`. */

@@ -1,14 +1,13 @@
 import { Transform, Type } from 'class-transformer';
 import { IsOptional, ValidateNested } from 'class-validator';
-import type { ContentChannel } from '../protocol/channels.js';
+import type { Channel } from '../protocol/channels.js';
 import type { Button, ChannelContent } from '../protocol/messages.js';
+import { IsChannelOfItsPlace, IsContentOfItsChannel, type ContentPlace } from './content.rules.js';
 import {
-  IsChannelOfItsPlace,
-  IsContentOfItsChannel,
-  type ContentPlace,
   IsHttpUrl,
-  IsOptionalText,
+  IsOptionalMessageText,
   IsPhoneList,
+  IsMessageText,
   IsText,
   normalizePhones,
 } from './rules.js';
@@ -16,7 +15,7 @@ import {
 /** A button under a rich message (wire `button_*` and `action_*`, docs/protocol.md §2). */
 export class ButtonDto implements Button {
   /** The button's caption, non-empty. */
-  @IsText()
+  @IsMessageText()
   text!: string;
 
   /** The http(s) link the button opens. */
@@ -55,11 +54,11 @@ export abstract class SenderDto extends RecipientsDto {
 export class ChannelContentDto implements ChannelContent {
   /** The channel this content goes out on (wire `type_send_1` or `type_send_2`). */
   @IsChannelOfItsPlace()
-  channel!: ContentChannel;
+  channel!: Channel<'content'>;
 
   /** The text; an `sms` carries text only. */
   @IsContentOfItsChannel()
-  @IsOptionalText()
+  @IsOptionalMessageText()
   text?: string;
 
   /** A button under the text (rich channels only). */

@@ -17,13 +17,6 @@ export type {
 } from './channel-content.types.js';
 export { ButtonDto, ChannelContentDto } from './content.dto.js';
 export { RegisterDto, type RegistrantType } from './register.dto.js';
-export {
-  SendCascadeDto,
-  SendFlashcallDto,
-  SendSmsDto,
-  SendTelegramDto,
-  SendViberDto,
-  SendVoiceDto,
-  SendWhatsappDto,
-} from './send.dto.js';
+// Every send DTO, a new channel's included.
+export * from './send.dto.js';
 export { toFieldErrors } from './validate.js';

@@ -1,15 +1,15 @@
-import { CHANNEL_TABLES, type Channel } from '../protocol/channels.js';
+import { CHANNEL_REGISTRY } from '../channel-registry.js';
+import {
+  CASCADE_CHANNELS,
+  CHANNEL_TABLES,
+  CHANNELS,
+  CONTENT_CHANNELS,
+  type Channel,
+  type ContentKind,
+} from '../protocol/channels.js';
 import { ButtonDto, ChannelContentDto, RecipientsDto, SenderDto } from './content.dto.js';
 import { RegisterDto } from './register.dto.js';
-import {
-  SendCascadeDto,
-  SendFlashcallDto,
-  SendSmsDto,
-  SendTelegramDto,
-  SendViberDto,
-  SendVoiceDto,
-  SendWhatsappDto,
-} from './send.dto.js';
+import { SendCascadeDto } from './send.dto.js';
 
 /**
  * OpenAPI metadata for every DTO, without a dependency on `@nestjs/swagger`: each class gets the
@@ -50,7 +50,6 @@ function describeFields(dto: abstract new () => unknown, fields: () => Fields): 
   });
 }
 
-const CONTENT_CHANNELS = ['sms', 'viber', 'telegram', 'whatsapp'] as const;
 const HTTP_URL = { type: 'string', format: 'uri' } as const;
 
 const to: OpenApiPropertyMetadata = {
@@ -156,45 +155,51 @@ describeFields(ChannelContentDto, () => ({
   from,
 }));
 
-describeFields(SendSmsDto, () => ({
-  to,
-  from,
-  text: text(true, 'The SMS text; long texts are sent as several parts.'),
-  validUntil,
-  fallback: fallback('sms'),
-}));
+/** A channel's DTO fields by its content kind, so that a new channel's DTO is described too. */
+const FIELDS_OF_KIND: Record<ContentKind, (channel: Channel) => Fields> = {
+  text: (channel) => ({
+    to,
+    from,
+    text: text(true, 'The SMS text; long texts are sent as several parts.'),
+    validUntil,
+    fallback: fallback(channel),
+  }),
+  rich: richFields,
+  voice: (channel) => ({
+    to,
+    from,
+    text: text(false, 'The text to speak.'),
+    audioUrl: { required: false, ...HTTP_URL, description: 'An audio file to play.' },
+    ivr: { required: false, type: 'boolean', description: 'true sends an IVR call (voice_ivr).' },
+    waitSeconds: rangeOf(10, 35, 'How long to wait for an answer, in seconds.'),
+    retryIntervalSeconds: rangeOf(10, 3600, 'The pause between attempts, in seconds.'),
+    attempts: rangeOf(1, 9, 'How many times to call.'),
+    voice: rangeOf(1, 8, 'The voice: 1–4 male, 5–8 female.'),
+    fallback: fallback(channel),
+  }),
+  none: () => ({ to }),
+};
 
-describeFields(SendViberDto, () => richFields('viber'));
-describeFields(SendTelegramDto, () => richFields('telegram'));
-describeFields(SendWhatsappDto, () => richFields('whatsapp'));
+for (const channel of CHANNELS) {
+  describeFields(CHANNEL_REGISTRY[channel].dto, () =>
+    FIELDS_OF_KIND[CHANNEL_TABLES[channel].kind](channel),
+  );
+}
 
-describeFields(SendVoiceDto, () => ({
-  to,
-  from,
-  text: text(false, 'The text to speak.'),
-  audioUrl: { required: false, ...HTTP_URL, description: 'An audio file to play.' },
-  ivr: { required: false, type: 'boolean', description: 'true sends an IVR call (voice_ivr).' },
-  waitSeconds: rangeOf(10, 35, 'How long to wait for an answer, in seconds.'),
-  retryIntervalSeconds: rangeOf(10, 3600, 'The pause between attempts, in seconds.'),
-  attempts: rangeOf(1, 9, 'How many times to call.'),
-  voice: rangeOf(1, 8, 'The voice: 1–4 male, 5–8 female.'),
-  fallback: fallback('voice'),
-}));
-
-describeFields(SendFlashcallDto, () => ({ to }));
+const cascadeChannels = CASCADE_CHANNELS.join(' or ');
 
 describeFields(SendCascadeDto, () => ({
   to,
   primary: {
     required: true,
     type: () => ChannelContentDto,
-    description: 'The content tried first: on viber or sms, with content of its own.',
+    description: `The content tried first: on ${cascadeChannels}, with content of its own.`,
   },
   fallback: {
     required: true,
     type: () => ChannelContentDto,
     description:
-      'The content sent when the primary is not delivered: on viber or sms. On the ' +
+      `The content sent when the primary is not delivered: on ${cascadeChannels}. On the ` +
       "primary's own channel it re-sends the primary and takes no content.",
   },
   validUntil,

@@ -1,24 +1,16 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { CHANNEL_TABLES, CHANNELS, type Channel } from '../protocol/channels.js';
+import { CASCADE_CHANNELS, CHANNEL_TABLES, CHANNELS, type Channel } from '../protocol/channels.js';
 import type { Cascade, OutgoingMessage } from '../protocol/messages.js';
 import type {
-  CascadeChannel,
   CascadeFallback,
   CascadePrimary,
   FallbackOf,
   VoiceNumber,
 } from './channel-content.types.js';
 import { ButtonDto, channelContentAt, RecipientsDto, SenderDto } from './content.dto.js';
-import {
-  IsContentObject,
-  IsHttpUrl,
-  IsVoiceSource,
-  IsOptionalText,
-  IsRichContent,
-  IsText,
-  IsValidUntil,
-} from './rules.js';
+import { IsContentObject, IsRichContent, IsVoiceSource } from './content.rules.js';
+import { IsHttpUrl, IsOptionalMessageText, IsMessageText, IsValidUntil } from './rules.js';
 
 const decorators =
   (...all: PropertyDecorator[]): PropertyDecorator =>
@@ -43,7 +35,7 @@ const Fallback = (channel: Channel) =>
 /** An SMS: `WebcomService.sendSms` (docs/protocol.md §2, `type_send_1=sms`). */
 export class SendSmsDto extends SenderDto implements OutgoingMessage {
   /** The message text (wire `text`), non-empty; long text is split into segments and billed per segment. */
-  @IsText()
+  @IsMessageText()
   text!: string;
 
   /**
@@ -66,7 +58,7 @@ abstract class RichMessageDto extends SenderDto implements OutgoingMessage {
    * text and button; text, button and image; or an image alone (docs/protocol.md §2).
    */
   @IsRichContent()
-  @IsOptionalText()
+  @IsOptionalMessageText()
   text?: string;
 
   /** A button under the text: its caption and the link it opens; needs `text`. */
@@ -90,26 +82,30 @@ abstract class RichMessageDto extends SenderDto implements OutgoingMessage {
   validUntil?: Date | string;
 }
 
-/** A Viber message: `WebcomService.sendViber` (docs/protocol.md §2, `type_send_1=viber`). */
-export class SendViberDto extends RichMessageDto {
-  /** What the gateway sends instead when the message is not delivered: `viber` or `sms` content. */
-  @Fallback('viber')
-  fallback?: FallbackOf<'viber'>;
+/**
+ * The DTO of rich channel `C`: the rich content, and the fallback `C`'s wire table allows. Every
+ * rich channel's DTO is this factory's class, named for its channel below.
+ */
+function richMessageDto<C extends Channel<'rich'>>(channel: C) {
+  class RichChannelMessageDto extends RichMessageDto {
+    /**
+     * What the gateway sends instead when the message is not delivered: a re-send on the
+     * message's own channel, or `sms` content (its wire table's `fallbacks`).
+     */
+    @Fallback(channel)
+    fallback?: FallbackOf<C>;
+  }
+  return RichChannelMessageDto;
 }
+
+/** A Viber message: `WebcomService.sendViber` (docs/protocol.md §2, `type_send_1=viber`). */
+export class SendViberDto extends richMessageDto('viber') {}
 
 /** A Telegram message: `WebcomService.sendTelegram` (docs/protocol.md §2, `type_send_1=telegram`). */
-export class SendTelegramDto extends RichMessageDto {
-  /** What the gateway sends instead when the message is not delivered: `telegram` or `sms` content. */
-  @Fallback('telegram')
-  fallback?: FallbackOf<'telegram'>;
-}
+export class SendTelegramDto extends richMessageDto('telegram') {}
 
 /** A WhatsApp message: `WebcomService.sendWhatsapp` (docs/protocol.md §2, `type_send_1=whatsapp`). */
-export class SendWhatsappDto extends RichMessageDto {
-  /** What the gateway sends instead when the message is not delivered: `whatsapp` or `sms` content. */
-  @Fallback('whatsapp')
-  fallback?: FallbackOf<'whatsapp'>;
-}
+export class SendWhatsappDto extends richMessageDto('whatsapp') {}
 
 /**
  * A voice call: `WebcomService.sendVoice` (docs/protocol.md §2, `type_send_1=voice`). It needs
@@ -118,7 +114,7 @@ export class SendWhatsappDto extends RichMessageDto {
 export class SendVoiceDto extends SenderDto implements OutgoingMessage {
   /** Text the call speaks (wire `text_voice`). */
   @IsVoiceSource()
-  @IsOptionalText()
+  @IsOptionalMessageText()
   text?: string;
 
   /** An http(s) URL of an audio file the call plays (wire `action_voice`). */
@@ -163,11 +159,6 @@ export class SendVoiceDto extends SenderDto implements OutgoingMessage {
   @Fallback('voice')
   fallback?: FallbackOf<'voice'>;
 }
-
-const CASCADE_CHANNELS = Object.keys({
-  viber: true,
-  sms: true,
-} satisfies Record<CascadeChannel, true>) as CascadeChannel[];
 
 /** The cascade's primary channel in the request, if it is one: its fallback's place. */
 const primaryChannelOf = (cascade: unknown): Channel | undefined => {

@@ -7,6 +7,7 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
+import { dateTime } from '../protocol/moscow-time.js';
 
 function flatten(errors: ValidationError[], prefix: string, into: WebcomFieldError[]) {
   for (const error of errors) {
@@ -139,6 +140,36 @@ function passes(instance: object): boolean {
   return true;
 }
 
+/** Keys class-transformer drops before the unknown-field check could see them. */
+const DROPPED_KEYS = new Set(['__proto__', 'constructor']);
+
+/**
+ * What class-transformer cannot be trusted with, found before it runs: a `constructor` or
+ * `__proto__` key (which it drops silently, so the send would go out) and an object posing as
+ * a `Date` (on which it throws a raw `TypeError`). Each is named by its path. Whatever runs
+ * class-transformer over a request body (`validateDto`, a validation pipe) checks this first.
+ */
+export function untransformable(value: object, path: string, into: WebcomFieldError[]) {
+  const check = (key: string, child: unknown, field: string) => {
+    if (child instanceof Date) {
+      if (dateTime(child) === undefined)
+        into.push({ field, messages: [`${key} must be a valid Date`] });
+    } else if (typeof child === 'object' && child !== null) {
+      untransformable(child, field, into);
+    }
+  };
+  if (Array.isArray(value)) {
+    value.forEach((entry: unknown, index) => check(`${index}`, entry, `${path}[${index}]`));
+    return into;
+  }
+  for (const key of Object.keys(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (DROPPED_KEYS.has(key)) into.push({ field, messages: [`property ${key} should not exist`] });
+    else check(key, (value as Record<string, unknown>)[key], field);
+  }
+  return into;
+}
+
 /**
  * The argument as an instance of `dtoClass`, transformed and checked; a plain object is fine.
  * Unknown properties are refused, so a misspelt field is an error rather than silently dropped.
@@ -147,6 +178,8 @@ export function validateDto<T extends object>(dtoClass: ClassConstructor<T>, val
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new WebcomValidationError([{ field: '(argument)', messages: ['must be an object'] }]);
   }
+  const unsafe = untransformable(value, '', []);
+  if (unsafe.length) throw new WebcomValidationError(unsafe);
   const instance = plainToInstance(dtoClass, value);
   // Valid input, the common case, is proved valid without class-validator's error objects.
   if (passes(instance)) return instance;

@@ -71,7 +71,7 @@ export class WebcomApiError extends WebcomError {
 /** No usable answer: refused, reset, timed out or unreadable. */
 export class WebcomTransportError extends WebcomError {
   constructor(
-    /** What went wrong: a socket error such as `ECONNREFUSED` or `ECONNRESET`, `ETIMEDOUT` for the request deadline, `ERESPONSETOOLARGE`, or `EUNKNOWN`. */
+    /** What went wrong: a socket error such as `ECONNREFUSED` or `ECONNRESET`, `ETIMEDOUT` for the request deadline, `ERESPONSETOOLARGE`, `EUNDECODABLE` for a 2xx answer that cannot be read, or `EUNKNOWN`. */
     readonly code: string,
     /**
      * True when the request may have reached the gateway (it was sent and no answer came back):

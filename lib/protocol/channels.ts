@@ -1,34 +1,17 @@
 /**
- * One wire table per channel (docs/protocol.md §2): which parameter carries each piece of content.
- * The encoder is generic over these tables. A new channel is a row here, plus its entry in
- * `lib/channel-registry.ts` (DTO class, service method), its DTO, and its emulator rule in
- * `lib/testing/fake/send-rules.ts`. This file stays pure: no DTO class, no Nest.
+ * One wire table row per channel (docs/protocol.md §2): the only description of a channel. Its
+ * parameters, its content kind, its sender parameter, its fallbacks; `Channel`, every list of
+ * channels (senders, content, cascade) and the OpenAPI enums derive from the rows. Adding a
+ * channel is a row here, then what the compiler asks for: its line in `lib/channel-registry.ts`
+ * (with its DTO), its `WebcomService` method, its emulator rule (CONTRIBUTING.md, "Adding a
+ * channel"). This file stays pure: no DTO class, no Nest.
  */
-export type Channel = 'sms' | 'viber' | 'voice' | 'flashcall' | 'telegram' | 'whatsapp';
 
-/** Channels whose content is text, button and image in the four allowed combinations. */
-export type RichChannel = 'viber' | 'telegram' | 'whatsapp';
-
-/** Channels with a sender name, the keys of the `senders` option. */
-export type SenderChannel = Exclude<Channel, 'flashcall'>;
-export const SENDER_CHANNELS: readonly SenderChannel[] = [
-  'sms',
-  'viber',
-  'voice',
-  'telegram',
-  'whatsapp',
-];
-
-/** Channels a message can be sent or cascaded on as content of its own. */
-export type ContentChannel = 'sms' | RichChannel;
-
-/** The content channels as a list, for the `channel` of a fallback or a cascade's primary. */
-export const CONTENT_CHANNELS: readonly ContentChannel[] = Object.keys({
-  sms: true,
-  viber: true,
-  telegram: true,
-  whatsapp: true,
-} satisfies Record<ContentChannel, true>) as ContentChannel[];
+/**
+ * What a channel carries: `text` (text only, as an SMS), `rich` (text, button and image in the
+ * four allowed combinations), `voice` (text to speak or audio to play), `none` (a flashcall).
+ */
+export type ContentKind = 'text' | 'rich' | 'voice' | 'none';
 
 /** The pieces of content a message can carry, flattened. */
 export type ContentField =
@@ -43,22 +26,32 @@ export type ContentField =
   | 'voice';
 
 export interface ChannelWireTable {
+  /** The value of `type_send_1` (or `type_send_2`, as a fallback). */
   typeSend: string;
+  /** What the channel carries; `text` and `rich` content may stand as a fallback's. */
+  kind: ContentKind;
+  /** The parameter of the sender name; none for a channel without a sender. */
   sender?: string;
+  /** Which parameters carry each piece of content. */
   content: Partial<Record<ContentField, readonly string[]>>;
+  /** The parameter of the validity period. */
   validity?: string;
   /** The channels the gateway may fall back to (`type_send_2`). */
-  fallbacks: readonly ContentChannel[];
+  fallbacks: readonly string[];
   /** The parameters that carry the recipient list. */
   recipients: readonly string[];
+  /** True when a cascade's primary may be on it (vendor §1.5). */
+  cascade?: true;
 }
 
-const richTable = <C extends RichChannel>(
+const richTable = <C extends string, const F extends readonly string[]>(
   channel: C,
   sender: string,
   validity: string,
-): ChannelWireTable & { fallbacks: readonly [NoInfer<C>, 'sms'] } => ({
+  fallbacks: F,
+) => ({
   typeSend: channel,
+  kind: 'rich' as const,
   sender,
   content: {
     text: [`text_${channel}`],
@@ -67,27 +60,39 @@ const richTable = <C extends RichChannel>(
     imageUrl: [`image_${channel}`],
   },
   validity,
-  fallbacks: [channel, 'sms'],
+  fallbacks,
   recipients: ['dadr'],
 });
 
-/** The tables with their literal types, from which `FallbackChannel` reads the fallbacks. */
+/** The rows with their literal types, from which the types below read. */
 const WIRE_TABLES = {
   // D6: type_send_1=sms is sent although the vendor's example omits it.
   sms: {
     typeSend: 'sms',
+    kind: 'text',
     sender: 'sadr',
     content: { text: ['text'] },
     validity: 'validity_period',
     fallbacks: ['sms', 'viber'],
     recipients: ['dadr'],
+    cascade: true,
   },
-  viber: richTable('viber', 'sender_viber', 'validity_period'),
+  viber: {
+    ...richTable('viber', 'sender_viber', 'validity_period', ['viber', 'sms']),
+    cascade: true,
+  },
   // D4: lower-case name_clients_…, as in the vendor's URLs. D7: action_telegram.
-  telegram: richTable('telegram', 'name_clients_telegram', 'validity_period_telegram'),
-  whatsapp: richTable('whatsapp', 'name_clients_whatsapp', 'validity_period_whatsapp'),
+  telegram: richTable('telegram', 'name_clients_telegram', 'validity_period_telegram', [
+    'telegram',
+    'sms',
+  ]),
+  whatsapp: richTable('whatsapp', 'name_clients_whatsapp', 'validity_period_whatsapp', [
+    'whatsapp',
+    'sms',
+  ]),
   voice: {
     typeSend: 'voice',
+    kind: 'voice',
     sender: 'name_clients_voice',
     content: {
       text: ['text_voice'],
@@ -102,18 +107,92 @@ const WIRE_TABLES = {
     // D1: the voice example names the recipient addr, everything else dadr: send both.
     recipients: ['dadr', 'addr'],
   },
-  flashcall: { typeSend: 'flashcall', content: {}, fallbacks: [], recipients: ['dadr'] },
-} satisfies Record<Channel, ChannelWireTable>;
+  flashcall: {
+    typeSend: 'flashcall',
+    kind: 'none',
+    content: {},
+    fallbacks: [],
+    recipients: ['dadr'],
+  },
+} as const satisfies Record<string, ChannelWireTable>;
 
-export const CHANNEL_TABLES: Readonly<Record<Channel, ChannelWireTable>> = WIRE_TABLES;
+type Rows = typeof WIRE_TABLES;
+
+/**
+ * What a row says of its channel: its content kind; `content` for text and rich content (which
+ * may stand as a fallback or a cascade's primary); `sender` when it has a sender name;
+ * `cascade` when a cascade's primary may be on it.
+ */
+export type ChannelTrait = ContentKind | 'content' | 'sender' | 'cascade';
+
+/** The traits of row `R`, as `ChannelTrait` describes them. */
+type TraitsOf<R extends ChannelWireTable> =
+  | R['kind']
+  | (R['kind'] extends 'text' | 'rich' ? 'content' : never)
+  | (R extends { sender: string } ? 'sender' : never)
+  | (R extends { cascade: true } ? 'cascade' : never);
+
+/**
+ * A channel of the wire tables; `Channel<T>`, a channel with any of the traits `T`:
+ * `Channel<'sender'>` has a sender name (the keys of `senders`), `Channel<'content'>` content
+ * that may stand as a fallback's, `Channel<'rich'>` text, button and image, `Channel<'cascade'>`
+ * may be a cascade's primary.
+ */
+export type Channel<T extends ChannelTrait = ChannelTrait> = {
+  [C in keyof Rows]: T extends TraitsOf<Rows[C]> ? C : never;
+}[keyof Rows];
+
+/** @deprecated Use `Channel<'rich'>`. */
+export type RichChannel = Channel<'rich'>;
+/** @deprecated Use `Channel<'sender'>`. */
+export type SenderChannel = Channel<'sender'>;
+/** @deprecated Use `Channel<'content'>`. */
+export type ContentChannel = Channel<'content'>;
+
+/** The rows by channel; every fallback a row names is a channel of content of its own. */
+export const CHANNEL_TABLES: {
+  readonly [C in Channel]: ChannelWireTable & { fallbacks: readonly Channel<'content'>[] };
+} = WIRE_TABLES;
 
 /** The channels a message on `C` may fall back to, as its wire table's `fallbacks` lists them. */
-export type FallbackChannel<C extends Channel> = (typeof WIRE_TABLES)[C]['fallbacks'][number];
+export type FallbackChannel<C extends Channel> = Rows[C]['fallbacks'][number];
 
 /** Every channel, in the order of the tables above. */
 export const CHANNELS = Object.keys(CHANNEL_TABLES) as Channel[];
 
-export const VOICE_IVR_TYPE = 'voice_ivr';
+function hasTrait(table: ChannelWireTable, trait: ChannelTrait): boolean {
+  switch (trait) {
+    case 'content':
+      return table.kind === 'text' || table.kind === 'rich';
+    case 'sender':
+      return table.sender !== undefined;
+    case 'cascade':
+      return table.cascade === true;
+    default:
+      return table.kind === trait;
+  }
+}
+
+/** The channels with any of `traits`, in the order of the tables: `Channel<T>` as a list. */
+export function channelsWith<T extends ChannelTrait>(...traits: T[]): readonly Channel<T>[] {
+  return CHANNELS.filter((channel) =>
+    traits.some((trait) => hasTrait(CHANNEL_TABLES[channel], trait)),
+  ) as Channel<T>[];
+}
+
+/** The channels with a sender name, the keys of the `senders` option. */
+export const SENDER_CHANNELS = channelsWith('sender');
+
+/** The channels whose content may stand as a fallback's or a cascade primary's. */
+export const CONTENT_CHANNELS = channelsWith('content');
+
+/** The channels a cascade's primary (and so its fallback) may be on. */
+export const CASCADE_CHANNELS = channelsWith('cascade');
+
+/** The values `type_send_1` takes: the channels' own, and the voice channel's IVR form. */
+export type TypeSend = Rows[Channel]['typeSend'] | typeof VOICE_IVR_TYPE;
+
+export const VOICE_IVR_TYPE = 'voice_ivr' as const;
 
 /** D5: the vendor lists `le` for individuals too; `fl` is ours, overridable in the options. */
 export const WEBCOM_INDIVIDUAL_CODE = 'fl';

@@ -1,34 +1,12 @@
 import { WebcomAmbiguousSendError } from '../errors/webcom-errors.js';
 import { DELIVERY_STATES, FINAL_STATES, SETTLED_STATES } from './channels.js';
+import { parseExactJson } from './exact-json.js';
 import type { Balance, DeliveryState, MessageStatus, SendResult, SentMessage } from './results.js';
 
 /*
  * Decoders of the gateway's answers (docs/protocol.md §3). Each returns `undefined` for a body that is
  * not a success answer: the caller reports that as the gateway refusing the call.
  */
-
-/** A JSON string token, or a number token outside strings. */
-const JSON_STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-
-/**
- * Every JSON number written as a string of its own digits, so that no value goes through a
- * JavaScript number: an id above 2^53 keeps its digits (docs/protocol.md §3).
- */
-function quoteNumbers(json: string): string {
-  return json.replace(JSON_STRING_OR_NUMBER, (token) =>
-    token.startsWith('"') ? token : `"${token}"`,
-  );
-}
-
-function parseJson(body: string): unknown {
-  const trimmed = body.trim();
-  if (!trimmed.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(quoteNumbers(trimmed));
-  } catch {
-    return undefined;
-  }
-}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,7 +15,7 @@ const AMOUNT = /^\s*-?\d+(?:\.\d+)?\s*$/;
 const PRICE = /^\s*\d+(?:[.,]\d+)?\s*$/;
 
 /**
- * An amount the gateway sent (as a string: `parseJson` quotes numbers); `undefined` unless it is
+ * An amount the gateway sent (as a string: `parseExactJson` keeps numbers as text); `undefined` unless it is
  * a finite number (400 digits are `Infinity`).
  */
 function toAmount(value: unknown, pattern = AMOUNT): number | undefined {
@@ -67,7 +45,7 @@ const PLAIN_SEND = /^\d+(,\d+)*,?$/;
  * `matchRecipients` then finds the ids short).
  */
 export function decodeSend(body: string): SendAnswer | undefined {
-  const json = parseJson(body);
+  const json = parseExactJson(body);
   if (json === undefined && body.trimStart().startsWith('{')) return idsOfBrokenJson(body);
   if (json !== undefined) {
     if (!isRecord(json) || !Array.isArray(json.information)) return undefined;
@@ -88,10 +66,9 @@ export function decodeSend(body: string): SendAnswer | undefined {
   // The older plain-text answer: ids separated by commas, possibly closed by ",0"; no prices.
   // Whitespace between two ids separates them too: removing it would join them into an id that
   // no message has.
-  const plain = body
-    .trim()
-    .replace(/\s*,\s*/g, ',')
-    .replace(/\s+/g, ',');
+  // Each run of whitespace is one space first: `\s*,` would rescan a long run from each of its
+  // characters (quadratic time on a hostile body).
+  const plain = body.trim().replace(/\s+/g, ' ').replace(/ ?, ?/g, ',').replace(/ /g, ',');
   if (!PLAIN_SEND.test(plain)) return undefined;
   const ids = plain.split(',').filter((id) => id !== '');
   if (ids.length > 1 && ids[ids.length - 1] === '0') ids.pop();
@@ -112,24 +89,28 @@ function idsOfBrokenJson(body: string): SendAnswer | undefined {
 }
 
 /**
- * The result of one request of a send: the gateway answers one message per recipient, in the
- * order of `dadr`, so the n-th id is the n-th recipient's.
+ * The result of one request of a send (D13). To one recipient, every id the answer lists is that
+ * recipient's (a long message may be billed per part, and the vendor's own example answers one
+ * number with two ids). To several, the gateway answers one message per recipient in the order
+ * of `dadr`, so the n-th id is the n-th recipient's.
  *
- * @throws {WebcomAmbiguousSendError} when the ids are more or fewer than the recipients: the
- * gateway accepted something, but which recipient got which id is unknown.
+ * @throws {WebcomAmbiguousSendError} when several recipients got more or fewer ids than there
+ * are of them: the gateway accepted something, but which recipient got which id is unknown.
  */
 export function matchRecipients(answer: SendAnswer, recipients: readonly string[]): SendResult {
-  if (answer.messages.length !== recipients.length) {
+  const single = recipients.length === 1;
+  if (!single && answer.messages.length !== recipients.length) {
     throw new WebcomAmbiguousSendError(answer.messages, recipients.length, answer.balance);
   }
-  const messages = answer.messages.map(({ id, price }, index) =>
-    price === undefined ? { id, to: recipients[index] } : { id, to: recipients[index], price },
-  );
+  const messages = answer.messages.map(({ id, price }, index) => {
+    const to = recipients[single ? 0 : index];
+    return price === undefined ? { id, to } : { id, to, price };
+  });
   return answer.balance === undefined ? { messages } : { messages, balance: answer.balance };
 }
 
 export function decodeBalance(body: string): Balance | undefined {
-  const json = parseJson(body);
+  const json = parseExactJson(body);
   if (json !== undefined) {
     if (!isRecord(json)) return undefined;
     const balance = toAmount(json.balance);
@@ -139,9 +120,10 @@ export function decodeBalance(body: string): Balance | undefined {
       : { balance };
   }
   // The older plain-text answer: the amount, then the currency on the next line.
-  const [amountLine, currencyLine, ...rest] = body.trim().split(/\r?\n/);
+  // A third line of the trimmed body holds its last, visible, character: no balance answer.
+  const [amountLine, currencyLine, third] = body.trim().split(/\r?\n/, 3);
   const balance = toAmount(amountLine);
-  if (balance === undefined || rest.some((line) => line.trim() !== '')) return undefined;
+  if (balance === undefined || third !== undefined) return undefined;
   const currency = currencyLine?.trim();
   if (currency !== undefined && !/^[A-Za-z]{3}$/.test(currency)) return undefined;
   return currency ? { balance, currency } : { balance };
@@ -154,7 +136,7 @@ function toState(value: unknown): DeliveryState | undefined {
 }
 
 export function decodeStatus(id: string, body: string): MessageStatus | undefined {
-  const json = parseJson(body);
+  const json = parseExactJson(body);
   const record = isRecord(json) ? json : undefined;
   // The older plain-text answer is the bare state word.
   const state = json === undefined ? toState(body.trim()) : toState(record?.state);

@@ -1,4 +1,4 @@
-import type { Channel, ContentChannel, SenderChannel } from './channels.js';
+import type { Channel } from './channels.js';
 
 /** The shapes the encoder reads; the DTO classes implement them. */
 export interface Button {
@@ -11,7 +11,7 @@ export interface Button {
 /** A channel's content tagged with its channel: a fallback, or a cascade's primary. */
 export interface ChannelContent {
   /** The channel this content goes out on. */
-  channel: ContentChannel;
+  channel: Channel<'content'>;
   /** The text; an `sms` carries text only. */
   text?: string;
   /** A button under the text (rich channels only). */
@@ -41,7 +41,7 @@ export interface OutgoingMessage {
 }
 
 /** The default sender name per channel, used when a send gives no `from`. */
-export type Senders = Partial<Record<SenderChannel, string>>;
+export type Senders = Partial<Record<Channel<'sender'>, string>>;
 
 /** How the account signs in, in one of three forms (docs/protocol.md §1). */
 export type Credentials =

@@ -48,13 +48,25 @@ function wireDateInstant(value: string): number {
 }
 
 /**
+ * The time of a `Date`; `undefined` for an object that only inherits from `Date.prototype` (its
+ * methods throw a `TypeError` on anything but a real date).
+ */
+export function dateTime(value: Date): number | undefined {
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * What is wrong with a `validUntil` at `now`, or `undefined`: a Date or a real
  * `YYYY-MM-DD HH:MM` (Moscow time), after `now` and writable in four-digit years.
  */
 export function validUntilProblem(value: unknown, now: number): string | undefined {
   let instant: number;
   if (value instanceof Date) {
-    instant = value.getTime();
+    instant = dateTime(value) ?? NaN;
     if (Number.isNaN(instant)) return 'must be a valid Date';
   } else if (typeof value === 'string' && isWireDate(value)) {
     instant = wireDateInstant(value);

@@ -17,8 +17,9 @@ export interface SentMessage {
 /** What a send answered (docs/protocol.md §3). */
 export interface SendResult {
   /**
-   * One entry per distinct recipient, in the order of the request's `to`: a number given twice
-   * got one message.
+   * The messages, in the order of the request's `to`: one per distinct recipient (a number given
+   * twice got one message), except that the gateway may answer a send to a single number with
+   * several ids (a long message billed per part); each then has that number as its `to`.
    */
   messages: SentMessage[];
   /** What is left on the account after the send, when the gateway said. */

@@ -1,6 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
-import type { JobTraceContext } from '../telemetry/queue-telemetry.js';
+import type { JobTraceContext } from './queue-telemetry.js';
 import {
   planJobs,
   type JobSizing,

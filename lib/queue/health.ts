@@ -3,7 +3,8 @@ import '../util/single-copy.js';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { getWebcomQueueToken, type WebcomQueue, type WebcomQueueCounts } from './webcom-queue.js';
+import { getWebcomQueueToken } from './get-webcom-queue-token.util.js';
+import type { WebcomQueue, WebcomQueueCounts } from './webcom-queue.js';
 import { withTimeout } from '../util/with-timeout.js';
 
 /** What `WebcomQueueHealthIndicator.isHealthy` checks. */

@@ -8,9 +8,10 @@ export type {
   WebcomQueueChannel,
   WebcomQueueDtos,
 } from './job-planning.js';
+export type { JobTraceContext } from './queue-telemetry.js';
+export { getWebcomQueueToken } from './get-webcom-queue-token.util.js';
+export { InjectWebcomQueue } from './inject-webcom-queue.decorator.js';
 export {
-  getWebcomQueueToken,
-  InjectWebcomQueue,
   WebcomQueue,
   type WebcomEnqueueItem,
   type WebcomEnqueueOptions,

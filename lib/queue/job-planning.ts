@@ -4,14 +4,20 @@ import { WebcomValidationError } from '../errors/webcom-errors.js';
 import { SENDER_CHANNELS } from '../protocol/channels.js';
 import type { Senders } from '../protocol/messages.js';
 import { formatValidityMinute } from '../protocol/moscow-time.js';
-import type { JobTraceContext } from '../telemetry/queue-telemetry.js';
+import type { JobTraceContext } from './queue-telemetry.js';
 import type { SendRequestPlan } from '../protocol/query.js';
 import { planSend } from '../protocol/send-requests.js';
 
-/** What `WebcomQueue.enqueue` sends: a channel of `WebcomService`, or a cascade. */
+/**
+ * What `WebcomQueue.enqueue` sends: a channel of `WebcomService`, or a cascade.
+ * @deprecated The same type as `SendKind` from `nestjs-webcom`: use that.
+ */
 export type WebcomQueueChannel = SendKind;
 
-/** The DTO each channel takes, as the matching `WebcomService` method does. */
+/**
+ * The DTO each channel takes, as the matching `WebcomService` method does.
+ * @deprecated `WebcomQueueDtos[C]` is `DtoOf<C>` from `nestjs-webcom`: use that.
+ */
 export type WebcomQueueDtos = { [K in SendKind]: DtoOf<K> };
 
 /** Why a job failed for good; written on the job's data before it is moved to failed. */
@@ -28,7 +34,7 @@ export interface WebcomJobFailure {
 /** One job: a share of one `enqueue` that fits one gateway request. */
 export interface WebcomJobData {
   /** What the job sends: a channel, or `cascade`. */
-  channel: WebcomQueueChannel;
+  channel: SendKind;
   /** The validated DTO with this job's recipients, as JSON (dates already in wire form). */
   dto: Record<string, unknown>;
   /** This job's place among the jobs of its `enqueue`, from 0, and how many there are. */

@@ -5,7 +5,9 @@ import type { Queue, QueueOptions } from 'bullmq';
 import type { SendResult } from '../protocol/results.js';
 import { bullQueueOptions } from './bull-queue-options.js';
 import type { WebcomJobData } from './job-planning.js';
-import { getWebcomQueueToken, WebcomQueue } from './webcom-queue.js';
+import { getWebcomQueueToken } from './get-webcom-queue-token.util.js';
+import { WebcomQueueTelemetry } from './queue-telemetry.js';
+import { WebcomQueue } from './webcom-queue.js';
 import {
   resolveQueueOptions,
   WEBCOM_DEFAULT_QUEUE_NAME,
@@ -84,18 +86,26 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<WebcomQueueMod
         imports: [settings, bullQueue],
         providers: [
           {
+            // One for the queue's producer and its worker: the spans of both sides.
+            provide: WebcomQueueTelemetry,
+            useFactory: (options: ResolvedWebcomQueueOptions) =>
+              new WebcomQueueTelemetry(options.queueName),
+            inject: [RESOLVED_OPTIONS],
+          },
+          {
             provide: queueToken,
             useFactory: (
               queue: Queue<WebcomJobData, SendResult>,
               options: ResolvedWebcomQueueOptions,
-            ) => new WebcomQueue(queue, options),
-            inject: [getQueueToken(queueName), RESOLVED_OPTIONS],
+              telemetry: WebcomQueueTelemetry,
+            ) => new WebcomQueue(queue, options, telemetry),
+            inject: [getQueueToken(queueName), RESOLVED_OPTIONS, WebcomQueueTelemetry],
           },
           {
             // With runWorker, a @Processor of the queue: @nestjs/bullmq builds its Worker.
             provide: WebcomQueueWorker,
             useFactory: createWebcomQueueWorker,
-            inject: [RESOLVED_OPTIONS, ModuleRef],
+            inject: [RESOLVED_OPTIONS, ModuleRef, WebcomQueueTelemetry],
           },
         ],
         exports: [queueToken, bullQueue],

@@ -1,7 +1,8 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { JobState, Queue } from 'bullmq';
 import { WebcomValidationError } from '../errors/webcom-errors.js';
 import type { SendResult } from '../protocol/results.js';
+import type { DtoOf, SendKind } from '../channel-registry.js';
 import {
   countRecipients,
   planEnqueue,
@@ -9,18 +10,10 @@ import {
   type WebcomEnqueueItem,
   type WebcomEnqueueOptions,
 } from './enqueue-jobs.js';
-import type {
-  WebcomJobData,
-  WebcomJobFailure,
-  WebcomQueueChannel,
-  WebcomQueueDtos,
-} from './job-planning.js';
-import { WebcomQueueTelemetry } from '../telemetry/queue-telemetry.js';
+import type { WebcomJobData, WebcomJobFailure } from './job-planning.js';
+import type { WebcomQueueTelemetry } from './queue-telemetry.js';
 import { isSendClaimed, releaseSend } from './send-claim.js';
-import {
-  WEBCOM_DEFAULT_QUEUE_NAME,
-  type ResolvedWebcomQueueOptions,
-} from './webcom-queue.options.js';
+import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
 
 export type { WebcomEnqueueItem, WebcomEnqueueOptions } from './enqueue-jobs.js';
 
@@ -45,7 +38,7 @@ export interface WebcomJobReport {
   /** BullMQ's state of the job; `unknown` when it is no longer kept. */
   state: JobState | 'unknown';
   /** What the job sends: a channel, or `cascade`. */
-  channel: WebcomQueueChannel;
+  channel: SendKind;
   /** The job's recipients, as international digits. */
   to: string[];
   /** The job's place among the jobs of its `enqueue`, from 0. */
@@ -63,16 +56,6 @@ export interface WebcomJobReport {
   };
 }
 
-/** The injection token of the `WebcomQueue` of `queueName`: the class itself for the default. */
-export function getWebcomQueueToken(queueName?: string): string | typeof WebcomQueue {
-  return queueName && queueName !== WEBCOM_DEFAULT_QUEUE_NAME
-    ? `WebcomQueue:${queueName}`
-    : WebcomQueue;
-}
-
-/** Injects the `WebcomQueue` of `queueName`, or the default one. */
-export const InjectWebcomQueue = (queueName?: string) => Inject(getWebcomQueueToken(queueName));
-
 /**
  * The producer side of the Webcom queue: validates a send at once, splits it into jobs of one
  * gateway request each, and hands them to Redis, where any worker of the fleet picks them up.
@@ -83,15 +66,14 @@ export class WebcomQueue {
    * it at application shutdown); also injectable with `@InjectQueue(queueName)`.
    */
   readonly queue: Queue<WebcomJobData, SendResult>;
-  private readonly telemetry: WebcomQueueTelemetry;
 
   /** Built by `WebcomQueueModule` on the queue it registered. */
   constructor(
     queue: Queue<WebcomJobData, SendResult>,
     private readonly options: ResolvedWebcomQueueOptions,
+    private readonly telemetry: WebcomQueueTelemetry,
   ) {
     this.queue = queue;
-    this.telemetry = new WebcomQueueTelemetry(options.queueName);
     const logger = new Logger(`WebcomQueue:${options.queueName}`);
     queue.on('error', (error) => logger.error(`queue: ${error.message}`));
   }
@@ -101,9 +83,9 @@ export class WebcomQueue {
    * `WebcomValidationError`, nothing enqueued) and enqueues one job per gateway request's worth
    * of recipients. Resolves with the job ids, in recipient order.
    */
-  async enqueue<C extends WebcomQueueChannel>(
+  async enqueue<C extends SendKind>(
     channel: C,
-    dto: WebcomQueueDtos[C],
+    dto: DtoOf<C>,
     options: WebcomEnqueueOptions = {},
   ): Promise<string[]> {
     const jobs = planEnqueue(channel, dto, options, this.options);

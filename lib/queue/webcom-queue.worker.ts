@@ -18,7 +18,7 @@ import { getWebcomToken } from '../get-webcom-token.util.js';
 import { describeAccount, registeredAccounts } from '../util/registered-accounts.js';
 import type { WebcomService } from '../webcom.service.js';
 import type { WebcomJobData, WebcomJobFailure } from './job-planning.js';
-import { WebcomQueueTelemetry, type JobScope } from '../telemetry/queue-telemetry.js';
+import type { JobScope, WebcomQueueTelemetry } from './queue-telemetry.js';
 import { claimSend, releaseSend } from './send-claim.js';
 import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
 
@@ -79,11 +79,12 @@ export function workerOptionsOf(options: ResolvedWebcomQueueOptions): Partial<Wo
 export function createWebcomQueueWorker(
   options: ResolvedWebcomQueueOptions,
   moduleRef: ModuleRef,
+  telemetry: WebcomQueueTelemetry,
 ): WebcomQueueWorker {
-  if (!options.runWorker) return new WebcomQueueWorker(options, moduleRef);
+  if (!options.runWorker) return new WebcomQueueWorker(options, moduleRef, telemetry);
   const QueueWorker = class extends WebcomQueueWorker {};
   Processor({ name: options.queueName }, workerOptionsOf(options))(QueueWorker);
-  return new QueueWorker(options, moduleRef);
+  return new QueueWorker(options, moduleRef, telemetry);
 }
 
 /**
@@ -100,16 +101,15 @@ export class WebcomQueueWorker
   implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy
 {
   private readonly logger: Logger;
-  private readonly telemetry: WebcomQueueTelemetry;
   private sender?: WebcomService;
 
   constructor(
     private readonly options: ResolvedWebcomQueueOptions,
     private readonly moduleRef: ModuleRef,
+    private readonly telemetry: WebcomQueueTelemetry,
   ) {
     super();
     this.logger = new Logger(`WebcomQueue:${options.queueName}`);
-    this.telemetry = new WebcomQueueTelemetry(options.queueName);
   }
 
   /** Fails the boot, before any job is taken, when there is no WebcomService to send with. */

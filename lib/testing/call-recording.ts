@@ -1,10 +1,13 @@
-import { CHANNEL_REGISTRY, type SendKind } from '../channel-registry.js';
+import { CHANNEL_REGISTRY, type SendMethod } from '../channel-registry.js';
 import type { WebcomGatewayClient } from '../client/gateway-client.js';
 import { toInternationalDigits } from '../protocol/phone.js';
 import { VERIFICATION_CODE_MARK } from '../verification/verification-sender.js';
 import type { WebcomService } from '../webcom.service.js';
 import type { SimulatedGateway } from './simulated-gateway.js';
 import type { WebcomMethod } from './webcom-testing.types.js';
+
+/** `sendSms` for `sms`: the per-kind method `WebcomService` has for each kind (`SendMethods`). */
+const sendMethodOf = (kind: string) => `send${kind[0].toUpperCase()}${kind.slice(1)}` as SendMethod;
 
 type GatewayMethod = (...args: unknown[]) => Promise<unknown>;
 
@@ -36,8 +39,8 @@ export function recordGatewayCalls(
   client: WebcomGatewayClient,
 ): void {
   record(gateway, service, 'send', ([kind]) =>
-    Object.hasOwn(CHANNEL_REGISTRY, kind as string)
-      ? CHANNEL_REGISTRY[kind as SendKind].method
+    typeof kind === 'string' && Object.hasOwn(CHANNEL_REGISTRY, kind)
+      ? sendMethodOf(kind)
       : ('send' as WebcomMethod),
   );
   record(gateway, service, 'getBalance', () => 'getBalance');

@@ -15,6 +15,10 @@ export {
   type FakeWebcomServerOptions,
 } from './fake-webcom-server.js';
 export { WEBCOM_TESTING_FLASHCALL_CODE } from './simulated-gateway.js';
-export { WebcomTestingController } from './webcom-testing.controller.js';
-export { getWebcomTestingControllerToken, WebcomTestingModule } from './webcom-testing.module.js';
+export { WebcomTestingController, WebcomTestingGateway } from './webcom-testing-gateway.js';
+export {
+  getWebcomTestingControllerToken,
+  getWebcomTestingGatewayToken,
+  WebcomTestingModule,
+} from './webcom-testing.module.js';
 export type * from './webcom-testing.types.js';

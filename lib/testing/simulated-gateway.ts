@@ -1,9 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CHANNEL_TABLES, VOICE_IVR_TYPE, type Channel } from '../protocol/channels.js';
+import {
+  CHANNEL_TABLES,
+  VOICE_IVR_TYPE,
+  type Channel,
+  type TypeSend,
+} from '../protocol/channels.js';
 import { REGISTRATION_PATH } from '../protocol/encode.js';
 import type { GatewayResponse, GatewayTransport } from '../transport/gateway-transport.js';
 import { DEFAULT_BALANCE, DEFAULT_PRICES } from './fake-webcom-server.js';
-import type { FakeChannel } from './fake/types.js';
 import { formatPrice, roundMoney } from './fake/wire.js';
 import type {
   FailNextOptions,
@@ -22,7 +26,7 @@ export const WEBCOM_TESTING_FLASHCALL_CODE = '1234';
 export interface SimulationSettings {
   balance?: number;
   currency?: string;
-  prices?: Partial<Record<FakeChannel, number>>;
+  prices?: Partial<Record<TypeSend, number>>;
   statuses?: StatusStep[];
 }
 
@@ -49,7 +53,7 @@ export class SimulatedGateway implements GatewayTransport {
   private readonly currentCall = new AsyncLocalStorage<WebcomCallRecord>();
   private readonly statuses = new Map<string, StatusDetail[]>();
   private readonly failures: ScriptedFailure[] = [];
-  private readonly prices: Record<FakeChannel, number>;
+  private readonly prices: Record<TypeSend, number>;
   private readonly defaultSteps: StatusDetail[];
   private nextMessageId = 1;
 
@@ -126,7 +130,7 @@ export class SimulatedGateway implements GatewayTransport {
 
   /** One message per recipient, paid from the balance; recorded as `sent` once accepted. */
   private send(params: URLSearchParams, call: WebcomCallRecord | undefined): GatewayResponse {
-    const type = params.get('type_send_1') as FakeChannel;
+    const type = params.get('type_send_1') as TypeSend;
     const channel: Channel = type === VOICE_IVR_TYPE ? 'voice' : type;
     const price = this.prices[type];
     if (price === undefined) return answerJson({ error: 'unknown type_send_1' });

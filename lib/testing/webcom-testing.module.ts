@@ -1,28 +1,32 @@
-import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
-import type { WebcomGatewayClient } from '../client/gateway-client.js';
-import { webcomAccountProviders } from '../client/webcom-account.js';
-import { getWebcomProviderToken } from '../get-webcom-provider-token.util.js';
+import { ConfigurableModuleBuilder, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { WebcomAccount, webcomAccountProviders } from '../client/webcom-account.js';
 import { resolveOptions, type WebcomModuleOptions } from '../webcom-options.js';
 import { webcomServiceProvider } from '../webcom.module-definition.js';
-import type { WebcomService } from '../webcom.service.js';
 import { recordGatewayCalls } from './call-recording.js';
 import { SimulatedGateway, type SimulationSettings } from './simulated-gateway.js';
-import { WebcomTestingController } from './webcom-testing.controller.js';
+import { WebcomTestingGateway } from './webcom-testing-gateway.js';
 import type {
   WebcomTestingAccountOptions,
   WebcomTestingModuleAsyncOptions,
+  WebcomTestingModuleExtras,
   WebcomTestingModuleOptions,
 } from './webcom-testing.types.js';
 
 /**
- * The token of an account's `WebcomTestingController`: the class itself for the default
- * account, a string for a named one.
+ * The token of an account's `WebcomTestingGateway`: the class itself for the default account, a
+ * string for a named one.
  */
-export function getWebcomTestingControllerToken(
-  name?: string,
-): string | Type<WebcomTestingController> {
-  return name ? `WebcomTestingController:${name}` : WebcomTestingController;
+export function getWebcomTestingGatewayToken(name?: string): string | Type<WebcomTestingGateway> {
+  return name ? `WebcomTestingGateway:${name}` : WebcomTestingGateway;
 }
+
+/** @deprecated Use `getWebcomTestingGatewayToken`; this alias goes in the next minor version. */
+export const getWebcomTestingControllerToken = getWebcomTestingGatewayToken;
+
+/** The token of a test's options as given, inside its module. */
+const WEBCOM_TESTING_MODULE_OPTIONS = 'WEBCOM_TESTING_MODULE_OPTIONS';
+/** The service's part of those options, inside the module. */
+const SERVICE_OPTIONS = 'WEBCOM_TESTING_SERVICE_OPTIONS';
 
 /**
  * A test's options as the simulated gateway's settings and the service's options: no socket is
@@ -45,29 +49,81 @@ function splitOptions(options: WebcomTestingAccountOptions): {
 }
 
 /**
+ * One account over a simulated gateway, on the options provider `ConfigurableModuleBuilder`
+ * made: the real account's providers, the simulated gateway as their transport.
+ */
+function simulatedAccount(
+  definition: DynamicModule,
+  { name, isGlobal }: WebcomTestingModuleExtras,
+): DynamicModule {
+  const service = webcomServiceProvider(name);
+  const gatewayHandleToken = getWebcomTestingGatewayToken(name);
+  return {
+    ...definition,
+    global: isGlobal,
+    providers: [
+      ...(definition.providers ?? []),
+      {
+        provide: SERVICE_OPTIONS,
+        useFactory: (options: WebcomTestingAccountOptions) => splitOptions(options).service,
+        inject: [WEBCOM_TESTING_MODULE_OPTIONS],
+      },
+      {
+        provide: SimulatedGateway,
+        useFactory: (options: WebcomTestingAccountOptions) =>
+          new SimulatedGateway(splitOptions(options).simulation),
+        inject: [WEBCOM_TESTING_MODULE_OPTIONS],
+      },
+      ...webcomAccountProviders(name, SERVICE_OPTIONS, { useExisting: SimulatedGateway }),
+      {
+        ...service,
+        useFactory: (account: WebcomAccount, gateway: SimulatedGateway) => {
+          const webcom = service.useFactory(account);
+          recordGatewayCalls(gateway, webcom, account.gateway);
+          return webcom;
+        },
+        inject: [WebcomAccount, SimulatedGateway],
+      },
+      {
+        provide: gatewayHandleToken,
+        useFactory: (gateway: SimulatedGateway) => new WebcomTestingGateway(gateway),
+        inject: [SimulatedGateway],
+      },
+    ],
+    exports: [service.provide, gatewayHandleToken],
+  };
+}
+
+const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<WebcomTestingAccountOptions>({
+  moduleName: 'WebcomTesting',
+  optionsInjectionToken: WEBCOM_TESTING_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createWebcomOptions')
+  .setExtras<WebcomTestingModuleExtras>({ isGlobal: false, name: undefined }, simulatedAccount)
+  .build();
+
+/**
  * Drops in for `WebcomModule` in unit tests: `WebcomTestingModule.forRoot(options?)`, or
  * `forRootAsync(...)` from the app's `ConfigService`, provides the real `WebcomService` (under
  * `WebcomService`, or `getWebcomToken(name)`) over a gateway simulated in memory, with no socket,
- * and a `WebcomTestingController` to read what was sent and decide what comes back. The account
+ * and a `WebcomTestingGateway` to read what was sent and decide what comes back. The account
  * is built from the same providers as `WebcomModule`'s, the simulated gateway its transport.
  */
 @Module({})
-export class WebcomTestingModule {
+export class WebcomTestingModule extends ConfigurableModuleClass {
   /**
    * The testing module of one account: provides `WebcomService` (and, for `name`, its
-   * `@InjectWebcom(name)` token) and the account's `WebcomTestingController`, with no network.
+   * `@InjectWebcom(name)` token) and the account's `WebcomTestingGateway`, with no network.
    * The stand-in for `WebcomModule.forRoot(options)`: the same options (credentials may be left
    * out, connection settings are ignored) plus the simulated gateway's starting state.
    * Throws `WebcomValidationError` for options `WebcomModule.forRoot` would refuse.
    */
-  static forRoot(options: WebcomTestingModuleOptions = {}): DynamicModule {
-    const { name, isGlobal = false, ...accountOptions } = options;
+  static override forRoot(options: WebcomTestingModuleOptions = {}): DynamicModule {
+    const { name, isGlobal, ...accountOptions } = options;
     // The real module's checks, now, so that forRoot refuses what WebcomModule.forRoot would.
     resolveOptions(splitOptions(accountOptions).service, name);
-    return WebcomTestingModule.account(name, isGlobal, [], (provide) => ({
-      provide,
-      useValue: accountOptions,
-    }));
+    return super.forRoot({ ...accountOptions, name, isGlobal });
   }
 
   /**
@@ -75,90 +131,13 @@ export class WebcomTestingModule {
    * `imports` and `inject`, e.g. the app's `ConfigService`), or from `useClass`/`useExisting`, the
    * app's `WebcomOptionsFactory`. Bad options stop the module at compile, as they stop the real one.
    */
-  static forRootAsync(options: WebcomTestingModuleAsyncOptions): DynamicModule {
-    const { name, isGlobal = false, imports = [], inject = [] } = options;
+  static override forRootAsync(options: WebcomTestingModuleAsyncOptions): DynamicModule {
     const { useFactory, useClass, useExisting } = options;
     if ([useFactory, useClass, useExisting].filter(Boolean).length !== 1) {
       throw new TypeError(
         'WebcomTestingModule.forRootAsync needs exactly one of useFactory, useClass and useExisting',
       );
     }
-    const factoryToken = useClass ?? useExisting;
-    return WebcomTestingModule.account(
-      name,
-      isGlobal,
-      imports,
-      (provide) =>
-        useFactory
-          ? { provide, useFactory, inject }
-          : {
-              provide,
-              useFactory: (factory: WebcomOptionsFactoryLike) => factory.createWebcomOptions(),
-              inject: [factoryToken!],
-            },
-      useClass ? [useClass] : [],
-    );
+    return super.forRootAsync(options);
   }
-
-  /** One account over a simulated gateway; `optionsProvider` provides the test's options. */
-  private static account(
-    name: string | undefined,
-    isGlobal: boolean,
-    imports: NonNullable<DynamicModule['imports']>,
-    optionsProvider: (provide: symbol) => Provider,
-    extraProviders: Provider[] = [],
-  ): DynamicModule {
-    const service = webcomServiceProvider(name);
-    const controllerToken = getWebcomTestingControllerToken(name);
-    const account = name ?? 'default';
-    const testingOptionsToken = Symbol(`WebcomTestingAccountOptions:${account}`);
-    const gatewayToken = Symbol(`SimulatedGateway:${account}`);
-    const rawOptionsToken = Symbol(`WebcomTestingOptions:${account}`);
-    return {
-      module: WebcomTestingModule,
-      global: isGlobal,
-      imports,
-      providers: [
-        ...extraProviders,
-        optionsProvider(testingOptionsToken),
-        {
-          provide: rawOptionsToken,
-          useFactory: (options: WebcomTestingAccountOptions) => splitOptions(options).service,
-          inject: [testingOptionsToken],
-        },
-        {
-          provide: gatewayToken,
-          useFactory: (options: WebcomTestingAccountOptions) =>
-            new SimulatedGateway(splitOptions(options).simulation),
-          inject: [testingOptionsToken],
-        },
-        // The real account's providers, over the simulated gateway as its transport.
-        ...webcomAccountProviders(name, rawOptionsToken, { useExisting: gatewayToken }),
-        {
-          ...service,
-          useFactory: (
-            gateway: SimulatedGateway,
-            client: WebcomGatewayClient,
-            ...units: Parameters<typeof service.useFactory>
-          ): WebcomService => {
-            const webcom = service.useFactory(...units);
-            recordGatewayCalls(gateway, webcom, client);
-            return webcom;
-          },
-          inject: [gatewayToken, getWebcomProviderToken('gateway-client', name), ...service.inject],
-        },
-        {
-          provide: controllerToken,
-          useFactory: (gateway: SimulatedGateway) => new WebcomTestingController(gateway),
-          inject: [gatewayToken],
-        },
-      ],
-      exports: [service.provide, controllerToken],
-    };
-  }
-}
-
-/** What `useClass`/`useExisting` provides: the app's `WebcomOptionsFactory`, or one of its own. */
-interface WebcomOptionsFactoryLike {
-  createWebcomOptions(): WebcomTestingAccountOptions | Promise<WebcomTestingAccountOptions>;
 }

@@ -1,9 +1,8 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { DtoOf, SendKind, SendMethod } from '../channel-registry.js';
-import type { Channel } from '../protocol/channels.js';
+import type { Channel, TypeSend } from '../protocol/channels.js';
 import type { DeliveryState, SendResult } from '../protocol/results.js';
 import type { WebcomModuleOptions } from '../webcom-options.js';
-import type { FakeChannel } from './fake/types.js';
 
 /** The per-channel send methods of `WebcomService`, as `calls` and `sent` name them. */
 export type WebcomSendMethod = SendMethod;
@@ -60,12 +59,20 @@ export interface StatusDetail {
 /** One status read's answer in `statuses`: a bare state, or a state with its details. */
 export type StatusStep = DeliveryState | StatusDetail;
 
-/** Which calls `WebcomTestingController.failNext` makes fail, and how many. */
+/** Which calls `WebcomTestingGateway.failNext` makes fail, and how many. */
 export interface FailNextOptions {
   /** Only calls of this method fail; by default the next call of any gateway method. */
   method?: WebcomMethod;
   /** How many such calls fail in a row; default 1. */
   times?: number;
+}
+
+/** Options of `forRoot`/`forRootAsync` that shape the module rather than the account. */
+export interface WebcomTestingModuleExtras {
+  /** Registers the account `name`, as `WebcomModule`'s `name` does. */
+  name?: string;
+  /** Makes the account's `WebcomService` injectable in every module, as `WebcomModule`'s does. */
+  isGlobal?: boolean;
 }
 
 /**
@@ -74,17 +81,14 @@ export interface FailNextOptions {
  * `maxUrlLength`, `includeTextInEvents`, `concurrency`) apply, the connection settings are
  * ignored, and `credentials` may be left out. Plus what the simulated gateway starts with.
  */
-export interface WebcomTestingModuleOptions extends Partial<WebcomModuleOptions> {
-  /** Registers the account `name`, as `WebcomModule`'s `name` does. */
-  name?: string;
-  /** Makes the module global, as `WebcomModule`'s `isGlobal` does. */
-  isGlobal?: boolean;
+export interface WebcomTestingModuleOptions
+  extends Partial<WebcomModuleOptions>, WebcomTestingModuleExtras {
   /** The account's balance at the start; default 1000. Each send pays its price from it. */
   balance?: number;
   /** Reported by `getBalance` when set. */
   currency?: string;
   /** Price of one message to one recipient; defaults are `FakeWebcomServer`'s `DEFAULT_PRICES`. */
-  prices?: Partial<Record<FakeChannel, number>>;
+  prices?: Partial<Record<TypeSend, number>>;
   /**
    * What every new message's status reads return, in order, the last one repeating; default
    * `['send']`. Tests change one message's with `setStatus`.
@@ -100,12 +104,10 @@ export type WebcomTestingAccountOptions = Omit<WebcomTestingModuleOptions, 'name
  * with `imports` and `inject` (the app's `ConfigService`), or `useClass`/`useExisting` with the
  * app's `WebcomOptionsFactory`. `name` and `isGlobal` are given here, not by the factory.
  */
-export interface WebcomTestingModuleAsyncOptions extends Pick<
-  ConfigurableModuleAsyncOptions<WebcomTestingAccountOptions, 'createWebcomOptions'>,
-  'imports' | 'inject' | 'useFactory' | 'useClass' | 'useExisting'
-> {
-  /** Registers the account `name`, as `WebcomModule`'s `name` does. */
-  name?: string;
-  /** Makes the account's `WebcomService` injectable in every module, as `WebcomModule`'s does. */
-  isGlobal?: boolean;
-}
+export interface WebcomTestingModuleAsyncOptions
+  extends
+    Pick<
+      ConfigurableModuleAsyncOptions<WebcomTestingAccountOptions, 'createWebcomOptions'>,
+      'imports' | 'inject' | 'useFactory' | 'useClass' | 'useExisting'
+    >,
+    WebcomTestingModuleExtras {}

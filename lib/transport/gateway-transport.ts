@@ -39,12 +39,18 @@ export interface GatewayTransport {
 
 const MAX_ERROR_BODY_CHARS = 500;
 
+/** Control characters (tab and line breaks aside): binary has no place in an error. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const CONTROL_RUNS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+/g;
+
 /** A gateway answer as an error: its body shortened and scrubbed of our credentials. */
 export function gatewayRefusal(
   response: GatewayResponse,
   redactor: SecretRedactor,
 ): WebcomApiError {
-  const body = redactor.redact(response.body.slice(0, MAX_ERROR_BODY_CHARS * 2));
+  const body = redactor
+    .redact(response.body.slice(0, MAX_ERROR_BODY_CHARS * 2))
+    .replace(CONTROL_RUNS, ' ');
   const shortened =
     body.length > MAX_ERROR_BODY_CHARS ? `${body.slice(0, MAX_ERROR_BODY_CHARS)}…` : body;
   return new WebcomApiError(response.status, shortened);

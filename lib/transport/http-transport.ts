@@ -1,15 +1,13 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import axios, {
-  AxiosError,
-  type AxiosInstance,
-  type AxiosRequestConfig,
-  type AxiosResponse,
-} from 'axios';
+import { AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import { ClientRequest } from 'node:http';
 import { SecretRedactor } from '../errors/redaction.js';
 import { WebcomTransportError } from '../errors/webcom-errors.js';
 import { SHUTDOWN_CODE as SHUTDOWN, shutdownError } from '../util/shutdown-signal.js';
+import { answerText, type RawAnswer } from './answer-text.js';
 import { backoffDelay, MAX_RETRY_AFTER_MS, parseRetryAfter } from './backoff.js';
+import { MAX_RESPONSE_BYTES, REQUEST_DEFAULTS } from './gateway-http-service.js';
 import {
   gatewayRefusal,
   type CallKind,
@@ -17,14 +15,26 @@ import {
   type GatewayResponse,
   type GatewayTransport,
 } from './gateway-transport.js';
+import { describeRequest } from './request-description.js';
 import { trackedTransport } from './socket-tracker.js';
-import {
-  ACCEPT_ENCODING,
-  RequestNotSentError,
-  requestSentOf,
-  UndiciEngine,
-  type UndiciAdapterOptions,
-} from './undici-adapter.js';
+import { UndiciEngine } from './undici-adapter.js';
+import { RequestNotSentError, requestSentOf } from './undici-request.js';
+
+export {
+  createGatewayHttpService,
+  MAX_RESPONSE_BYTES,
+  type GatewayHttpOptions,
+} from './gateway-http-service.js';
+
+/** Failures that happen before any byte can have reached the server. */
+const CONNECT_SYSCALLS = new Set(['connect', 'getaddrinfo']);
+
+/**
+ * Both engines hand the answer over as bytes, its codings untouched: the transport undoes the
+ * codings and reads the charset, alike for both.
+ */
+const AS_BYTES = { responseType: 'arraybuffer', decompress: false } as const;
+const FOREIGN_REQUEST = { ...REQUEST_DEFAULTS, ...AS_BYTES } as const;
 
 export interface HttpTransportOptions {
   /** Per request, from the call to the last byte, the wait for a connection included. */
@@ -42,77 +52,6 @@ export interface TransportRetry {
   /** The HTTP status retried, or the error code (ECONNRESET, ETIMEDOUT, …). */
   reason: number | string;
   delayMs: number;
-}
-
-/** How the module's own HTTP engine reaches the gateway: connections, proxy, trust. */
-export type GatewayHttpOptions = UndiciAdapterOptions;
-
-export const MAX_RESPONSE_BYTES = 1024 * 1024;
-
-/** Failures that happen before any byte can have reached the server. */
-const CONNECT_SYSCALLS = new Set(['connect', 'getaddrinfo']);
-
-const keepText = (data: unknown) => data;
-const anyStatus = () => true;
-
-/**
- * What every request needs, whatever the axios instance: the body as text, every status
- * answered (the transport decides), no redirect followed (the URL carries the password), and
- * the size cap.
- */
-const REQUEST_DEFAULTS = {
-  maxRedirects: 0,
-  responseType: 'text',
-  transformResponse: keepText,
-  validateStatus: anyStatus,
-  maxContentLength: MAX_RESPONSE_BYTES,
-  decompress: true,
-} as const satisfies AxiosRequestConfig;
-
-/**
- * The `HttpService` the module sends with unless it is given one: axios on an undici engine
- * of its own (never a global agent other code shares) with at most `maxSockets` keep-alive
- * connections, the request defaults above, and no proxy unless `proxy: 'env'`.
- */
-export function createGatewayHttpService(
-  options: GatewayHttpOptions & { timeoutMs?: number },
-): HttpService {
-  const engine = new UndiciEngine(options);
-  const instance = axios.create({
-    ...REQUEST_DEFAULTS,
-    // The engine hands the body over as text already, and a GET has no body to transform.
-    transformRequest: [],
-    transformResponse: [],
-    adapter: engine.adapter,
-    timeout: options.timeoutMs ?? 0,
-  });
-  // Axios merges every default into each request's config. These serve only browsers, form
-  // bodies and axios's own http adapter; without them a request costs a fifth less.
-  for (const unused of [
-    'transitional',
-    'xsrfCookieName',
-    'xsrfHeaderName',
-    'maxBodyLength',
-    'env',
-  ]) {
-    delete (instance.defaults as Record<string, unknown>)[unused];
-  }
-  // Axios merges every method's default headers into each request; a GET needs none of the
-  // body headers.
-  instance.defaults.headers = {
-    common: {
-      Accept: 'application/json, text/plain, */*',
-      'Accept-Encoding': ACCEPT_ENCODING,
-      'User-Agent': 'nestjs-webcom',
-    },
-    delete: {},
-    get: {},
-    head: {},
-    post: {},
-    put: {},
-    patch: {},
-  } as unknown as typeof instance.defaults.headers;
-  return new HttpService(instance);
 }
 
 interface NodeError extends Error {
@@ -152,11 +91,8 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
   private readonly axios: AxiosInstance;
   /** The module's own engine, when the HttpService runs on it: shutdown reaches its queue. */
   private readonly engine?: UndiciEngine;
-  /**
-   * On the module's engine every request shares this config, nothing allocated per call; none
-   * at all when the instance's default timeout is already ours.
-   */
-  private readonly engineConfig?: AxiosRequestConfig;
+  /** On the module's engine every request shares this config, nothing allocated per call. */
+  private readonly engineConfig: AxiosRequestConfig;
   private readonly retryWaits = new Set<() => void>();
   private closed?: Promise<void>;
 
@@ -169,9 +105,10 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
     this.axios = http.axiosRef;
     const adapter = this.axios.defaults.adapter as { engine?: unknown } | undefined;
     if (adapter?.engine instanceof UndiciEngine) this.engine = adapter.engine;
-    if (this.axios.defaults.timeout !== options.timeoutMs) {
-      this.engineConfig = { timeout: options.timeoutMs };
-    }
+    this.engineConfig =
+      this.axios.defaults.timeout === options.timeoutMs
+        ? AS_BYTES
+        : { ...AS_BYTES, timeout: options.timeoutMs };
   }
 
   /** Sends one GET, retrying as `kind` allows; resolves with a 2xx answer or throws a WebcomError. */
@@ -192,7 +129,9 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
         if (waitMs > MAX_RETRY_AFTER_MS) throw this.final(error);
         const reason = String((error as Error).message);
         if (this.closed) throw this.final(this.notRetried(reason));
-        this.logger.warn(`${this.describe(url)}: ${reason}; retrying in ${waitMs} ms`);
+        this.logger.warn(
+          `${describeRequest(url, this.options.loggableParams)}: ${reason}; retrying in ${waitMs} ms`,
+        );
         this.options.onRetry?.({
           attempt: attempt + 1,
           reason: error instanceof RetryableStatus ? error.response.status : error.code,
@@ -260,15 +199,20 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
     const debug = Logger.isLevelEnabled('debug');
     const started = debug ? performance.now() : 0;
     const response = this.engine
-      ? await this.axios.get<string>(url, this.engineConfig).catch((error: unknown) => {
+      ? await this.axios.get<Buffer>(url, this.engineConfig).catch((error: unknown) => {
           throw this.engineFailure(error, kind);
         })
       : await this.foreignGet(url, kind);
     if (debug) {
       const elapsed = Math.round(performance.now() - started);
-      this.logger.debug(`${this.describe(url)} -> HTTP ${response.status} in ${elapsed} ms`);
+      this.logger.debug(
+        `${describeRequest(url, this.options.loggableParams)} -> HTTP ${response.status} in ${elapsed} ms`,
+      );
     }
-    const answer = { status: response.status, body: String(response.data ?? '') };
+    // An adapter other than axios's http one may have undone the codings, keeping the header
+    // (axios's fetch adapter does).
+    const codingsMayBeUndone = !this.engine && !(response.request instanceof ClientRequest);
+    const answer = answerText(response as RawAnswer, kind, MAX_RESPONSE_BYTES, codingsMayBeUndone);
     if (answer.status >= 200 && answer.status < 300) return answer;
     if (kind === 'read' && (answer.status === 429 || answer.status >= 500)) {
       throw new RetryableStatus(answer, parseRetryAfter(response.headers['retry-after']));
@@ -301,14 +245,14 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
   }
 
   /** A GET on an axios instance the application supplied, used as it is configured. */
-  private async foreignGet(url: string, kind: CallKind): Promise<AxiosResponse<string>> {
+  private async foreignGet(url: string, kind: CallKind): Promise<AxiosResponse<unknown>> {
     const transport = trackedTransport(url.startsWith('https:'));
     const deadline = new AbortController();
     // Started before axios queues for a socket, so the wait for one counts too.
     const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
     try {
-      return await this.axios.get<string>(url, {
-        ...REQUEST_DEFAULTS,
+      return await this.axios.get<unknown>(url, {
+        ...FOREIGN_REQUEST,
         signal: deadline.signal,
         transport,
       });
@@ -345,20 +289,5 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
     if (error instanceof RetryableStatus) return gatewayRefusal(error.response, this.redactor);
     this.logger.warn(`Webcom call failed: ${(error as Error).message}`);
     return error;
-  }
-
-  /** The URL with every value masked but those named loggable: never a secret or a text. */
-  private describe(url: string): string {
-    const queryStart = url.indexOf('?');
-    if (queryStart < 0) return `GET ${url}`;
-    const masked = url
-      .slice(queryStart + 1)
-      .split('&')
-      .map((pair) => {
-        const [name] = pair.split('=', 1);
-        return this.options.loggableParams.has(name) ? pair : `${name}=*`;
-      })
-      .join('&');
-    return `GET ${url.slice(0, queryStart)}?${masked}`;
   }
 }

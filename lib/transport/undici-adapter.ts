@@ -1,13 +1,13 @@
 import {
   AxiosError,
-  CanceledError,
   type AxiosAdapter,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { packageRequire } from '../util/package-require.cjs';
+import { ACCEPT_ENCODING } from './content-coding.js';
+import { PendingRequest, type RequestRegistry } from './undici-request.js';
 
 /** How the module reaches the gateway when it brings its own HTTP engine. */
 export interface UndiciAdapterOptions {
@@ -18,9 +18,6 @@ export interface UndiciAdapterOptions {
   /** Certificate authorities trusted for the gateway (and the proxy), instead of Node's. */
   ca?: string | Buffer | (string | Buffer)[];
 }
-
-/** What the engine decodes; sent unless the request names its own. */
-export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /** Idle keep-alive connections are closed before a typical server's 5 s keep-alive timeout. */
 const KEEP_ALIVE_TIMEOUT_MS = 4_000;
@@ -39,269 +36,6 @@ function agentClass(): AgentClass {
 }
 const envProxyAgentClass = () =>
   (packageRequire('undici') as Record<string, AgentClass>).EnvHttpProxyAgent;
-
-/** Why a request that never reached a socket was settled without being sent. */
-export class RequestNotSentError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RequestNotSentError';
-  }
-}
-
-/**
- * Whether the adapter began writing the request to a socket, read off an error it rejected
- * with: `false` proves the request never left; `undefined` means the error is not the
- * adapter's, so nothing is known.
- */
-export function requestSentOf(error: unknown): boolean | undefined {
-  const sent = (error as { requestSent?: unknown } | null)?.requestSent;
-  return typeof sent === 'boolean' ? sent : undefined;
-}
-
-const UNDICI_CODES: Record<string, string> = {
-  UND_ERR_SOCKET: 'ECONNRESET',
-  UND_ERR_CLOSED: 'ECONNRESET',
-  UND_ERR_DESTROYED: 'ECONNRESET',
-  UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
-  UND_ERR_HEADERS_TIMEOUT: 'ETIMEDOUT',
-  UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
-};
-
-/**
- * One request on its way: undici's handler for it, and the settling of the adapter's promise.
- *
- * Whether it left is read off `onRequestStart`: undici calls it in `writeH1` once the request
- * has a connected socket, right before it publishes `undici:client:sendHeaders` and writes the
- * headers. The handler hook is used rather than that diagnostics channel: a channel subscription
- * is process-wide (every undici request of the application, `fetch` included, would publish to
- * it) and would have to be mapped back to the call.
- */
-class PendingRequest implements Dispatcher.DispatchHandler {
-  /** Set by undici right before the request's first byte is written to a connected socket. */
-  sent = false;
-  private controller?: Dispatcher.DispatchController;
-  private status = 0;
-  private statusText = '';
-  private headers: Record<string, string | string[] | undefined> = {};
-  private readonly chunks: Buffer[] = [];
-  private bytes = 0;
-  private done = false;
-  private cancelled?: Error;
-  private timer?: NodeJS.Timeout;
-  private unsubscribe?: () => void;
-
-  constructor(
-    private readonly engine: UndiciEngine,
-    private readonly config: InternalAxiosRequestConfig,
-    private readonly maxBytes: number,
-    private readonly resolve: (response: AxiosResponse) => void,
-    private readonly reject: (error: unknown) => void,
-  ) {}
-
-  /** Arms the deadline and the cancellation hooks; returns false if already cancelled. */
-  watch(): boolean {
-    const { timeout, signal, cancelToken } = this.config;
-    if (timeout && timeout > 0) {
-      this.timer = setTimeout(() => this.onDeadline(timeout), timeout);
-    }
-    if (signal) {
-      if (signal.aborted) {
-        this.cancel(this.canceledError());
-        return false;
-      }
-      const onAbort = () => this.cancel(this.canceledError());
-      signal.addEventListener?.('abort', onAbort);
-      this.unsubscribe = () => {
-        signal.removeEventListener?.('abort', onAbort);
-      };
-    }
-    if (cancelToken) {
-      const onCancel = (reason: unknown) =>
-        this.cancel(reason instanceof Error ? reason : this.canceledError());
-      cancelToken.subscribe(onCancel);
-      const previous = this.unsubscribe;
-      this.unsubscribe = () => {
-        previous?.();
-        cancelToken.unsubscribe(onCancel);
-      };
-    }
-    return true;
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    // Cancelled while waiting for a connection: aborted here, before undici writes a byte.
-    if (this.cancelled) return controller.abort(this.cancelled);
-    this.controller = controller;
-    this.sent = true;
-  }
-
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-    statusMessage?: string,
-  ): void {
-    this.status = statusCode;
-    this.statusText = statusMessage ?? '';
-    this.headers = headers;
-  }
-
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.bytes += chunk.length;
-    if (this.maxBytes >= 0 && this.bytes > this.maxBytes) {
-      const error = this.tooLarge();
-      this.fail(error);
-      controller.abort(error);
-      return;
-    }
-    this.chunks.push(chunk);
-  }
-
-  onResponseEnd(): void {
-    if (this.done) return;
-    let data: unknown;
-    try {
-      data = this.decode();
-    } catch (error) {
-      return this.fail(
-        error instanceof AxiosError
-          ? error
-          : this.axiosError((error as Error).message, AxiosError.ERR_BAD_RESPONSE, error),
-      );
-    }
-    const response: AxiosResponse = {
-      data,
-      status: this.status,
-      statusText: this.statusText,
-      headers: this.headers,
-      config: this.config,
-      request: this,
-    };
-    const validateStatus = this.config.validateStatus;
-    if (!validateStatus || validateStatus(this.status)) return this.succeed(response);
-    const error = this.axiosError(
-      `Request failed with status code ${this.status}`,
-      this.status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST,
-    );
-    error.response = response;
-    this.fail(error);
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.done) return;
-    // A body cut short is a bad response; a connection lost before it, a reset. undici's own
-    // codes (UND_ERR_*) stay out of the errors callers see.
-    const code =
-      this.status > 0
-        ? AxiosError.ERR_BAD_RESPONSE
-        : (UNDICI_CODES[(error as { code?: string }).code ?? ''] ??
-          (error as { code?: string }).code ??
-          AxiosError.ERR_NETWORK);
-    this.fail(this.axiosError(error.message, code, error));
-  }
-
-  /**
-   * Settles the call at once. A request undici has not started stays in its queue until a
-   * connection frees up, and is then aborted in `onRequestStart`, before any byte is written.
-   */
-  cancel(reason: Error): void {
-    if (this.done) return;
-    this.cancelled = reason;
-    this.fail(reason);
-    this.controller?.abort(reason);
-  }
-
-  private onDeadline(timeoutMs: number): void {
-    const code = this.config.transitional?.clarifyTimeoutError
-      ? AxiosError.ETIMEDOUT
-      : AxiosError.ECONNABORTED;
-    this.cancel(this.axiosError(`timeout of ${timeoutMs}ms exceeded`, code));
-  }
-
-  private decode(): unknown {
-    let body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
-    const encoding = this.headers['content-encoding'];
-    if (encoding && this.config.decompress !== false && body.length > 0) {
-      body = this.decompress(String(encoding).trim().toLowerCase(), body);
-    }
-    const type = this.config.responseType;
-    if (type === 'arraybuffer') return body;
-    if (type === 'stream') throw this.axiosError('responseType stream', AxiosError.ERR_NOT_SUPPORT);
-    const charset = this.config.responseEncoding;
-    return body.toString(
-      charset && charset !== 'utf8' && Buffer.isEncoding(charset) ? charset : 'utf8',
-    );
-  }
-
-  /** The decoded body, never longer than the cap: a compression bomb stops at the cap. */
-  private decompress(encoding: string, body: Buffer): Buffer {
-    const limit = { maxOutputLength: this.maxBytes >= 0 ? this.maxBytes + 1 : undefined };
-    let decoded: Buffer;
-    try {
-      if (encoding === 'gzip' || encoding === 'x-gzip') decoded = gunzipSync(body, limit);
-      // 'deflate' is zlib-wrapped by the RFC, raw in some servers: the first byte tells.
-      else if (encoding === 'deflate')
-        decoded =
-          (body[0] & 0x0f) === 0x08 ? inflateSync(body, limit) : inflateRawSync(body, limit);
-      else if (encoding === 'br') decoded = brotliDecompressSync(body, limit);
-      else return body;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw this.tooLarge();
-      throw error;
-    }
-    if (this.maxBytes >= 0 && decoded.length > this.maxBytes) throw this.tooLarge();
-    return decoded;
-  }
-
-  private tooLarge(): AxiosError {
-    return this.axiosError(
-      `maxContentLength size of ${this.maxBytes} exceeded`,
-      AxiosError.ERR_BAD_RESPONSE,
-    );
-  }
-
-  private canceledError(): Error {
-    const reason: unknown = (this.config.signal as AbortSignal | undefined)?.reason;
-    return new CanceledError(
-      reason instanceof Error ? reason.message : undefined,
-      this.config,
-      this,
-    );
-  }
-
-  private axiosError(message: string, code: string, cause?: unknown): AxiosError {
-    const error = new AxiosError(message, code, this.config, this);
-    if (cause !== undefined) error.cause = cause as Error;
-    return error;
-  }
-
-  private succeed(response: AxiosResponse): void {
-    this.finish();
-    this.resolve(response);
-  }
-
-  private fail(error: unknown): void {
-    if (this.done) return;
-    this.finish();
-    (error as { requestSent?: boolean }).requestSent = this.sent;
-    this.reject(error);
-  }
-
-  private finish(): void {
-    this.done = true;
-    clearTimeout(this.timer);
-    this.unsubscribe?.();
-    this.engine.settled(this);
-  }
-
-  /** Not in `toJSON`, so an error's rendering never reaches the handler's config (the URL). */
-  toJSON(): Record<string, unknown> {
-    return { sent: this.sent };
-  }
-}
 
 /** `scheme://host[:port]` of an absolute URL without credentials, and the rest. */
 const PLAIN_ABSOLUTE_URL = /^https?:\/\/[^/?#@\s]+/i;
@@ -339,10 +73,11 @@ function requestTarget(
  *
  * The adapter never follows redirects, holds a deadline from the call to the last byte that
  * includes the wait for a connection (`config.timeout`), caps the body (`maxContentLength`,
- * decoded size), decodes gzip, deflate and br, and honours `signal` and `cancelToken`. Every
- * error it rejects with tells whether the request was written (`requestSentOf`).
+ * decoded size), undoes gzip, deflate and br (stacked too), reads text in the charset the
+ * answer names, and honours `signal` and `cancelToken`. Every error it rejects with tells
+ * whether the request was written (`requestSentOf`).
  */
-export class UndiciEngine {
+export class UndiciEngine implements RequestRegistry {
   readonly dispatcher: Dispatcher;
   readonly adapter: AxiosAdapter & { engine: UndiciEngine };
   private readonly pending = new Set<PendingRequest>();

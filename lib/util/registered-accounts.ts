@@ -2,8 +2,11 @@ import type { ModuleRef } from '@nestjs/core';
 import { ModulesContainer } from '@nestjs/core';
 import { getWebcomToken } from '../get-webcom-token.util.js';
 
-/** How the unnamed account appears in a list of accounts. */
-export const DEFAULT_ACCOUNT = '(default)';
+/**
+ * How the unnamed account appears in a list of accounts, in parentheses so that no account name
+ * reads the same (telemetry's `webcom.account` says `default`: a metric label, not a list).
+ */
+const UNNAMED_ACCOUNT_IN_LIST = '(default)';
 
 /** The account as a message names it: `the default account` or `the account "billing"`. */
 export function describeAccount(account: string | undefined): string {
@@ -28,8 +31,8 @@ export function registeredAccounts(moduleRef: ModuleRef): string[] {
   } catch {
     // No container to read (a hand-made ModuleRef): list nothing.
   }
-  const named = [...accounts].filter((name) => name !== DEFAULT_ACCOUNT).sort();
-  return accounts.has(DEFAULT_ACCOUNT) ? [DEFAULT_ACCOUNT, ...named] : named;
+  const named = [...accounts].filter((name) => name !== UNNAMED_ACCOUNT_IN_LIST).sort();
+  return accounts.has(UNNAMED_ACCOUNT_IN_LIST) ? [UNNAMED_ACCOUNT_IN_LIST, ...named] : named;
 }
 
 /**
@@ -37,7 +40,7 @@ export function registeredAccounts(moduleRef: ModuleRef): string[] {
  * of its format: the token of a named account ends with the name.
  */
 function accountOf(token: unknown): string | undefined {
-  if (token === getWebcomToken()) return DEFAULT_ACCOUNT;
+  if (token === getWebcomToken()) return UNNAMED_ACCOUNT_IN_LIST;
   if (typeof token !== 'string') return undefined;
   for (let start = 1; start < token.length; start += 1) {
     const name = token.slice(start);

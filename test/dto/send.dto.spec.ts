@@ -456,7 +456,7 @@ describe('SendCascadeDto: primary and fallback ∈ {viber, sms}', () => {
 
   it.each(['telegram', 'whatsapp'] as const)('refuses %s as primary or fallback', (channel) => {
     expect(refusal(SendCascadeDto, cascade(contentOf(channel), contentOf('sms')))).toEqual([
-      { field: 'primary.channel', messages: ['channel must be one of viber, sms'] },
+      { field: 'primary.channel', messages: ['channel must be one of sms, viber'] },
     ]);
     expect(fields(SendCascadeDto, cascade(contentOf('viber'), contentOf(channel)))).toEqual([
       'fallback.channel',

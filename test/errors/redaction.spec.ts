@@ -146,3 +146,36 @@ describe('maskingEchoes: the values of one call, masked in what it runs', () => 
     expect(result).toBe('[A] [B]');
   });
 });
+
+describe('what a wrong charset leaves of a secret', () => {
+  const PASSWORD = 'Пароль-Q7x!Zk9w';
+  const redactor = new SecretRedactor([PASSWORD]);
+  /** The password's bytes in `written`, read as `read`. */
+  const misread = (written: 'utf-8' | 'windows-1251', read: string) => {
+    const bytes =
+      written === 'utf-8'
+        ? Buffer.from(PASSWORD)
+        : Buffer.from([0xcf, 0xe0, 0xf0, 0xee, 0xeb, 0xfc, ...Buffer.from('-Q7x!Zk9w')]);
+    return new TextDecoder(read).decode(bytes);
+  };
+
+  it.each([
+    ['windows-1251 read as UTF-8', misread('windows-1251', 'utf-8')],
+    ['windows-1251 read as KOI8-R', misread('windows-1251', 'koi8-r')],
+    ['windows-1251 read as windows-1252', misread('windows-1251', 'windows-1252')],
+    ['UTF-8 read as windows-1251', misread('utf-8', 'windows-1251')],
+    ['UTF-8 read as windows-1252', misread('utf-8', 'windows-1252')],
+    ['its ASCII part alone', '-Q7x!Zk9w'],
+    ['its ASCII part percent-encoded', encodeURIComponent('-Q7x!Zk9w')],
+  ])('%s is masked', (_, remnant) => {
+    expect(remnant).toContain('Q7x');
+    const redacted = redactor.redact(`<p>Неверный пароль: ${remnant}</p>`);
+    expect(redacted).toBe('<p>Неверный пароль: [REDACTED]</p>');
+  });
+
+  it('an ASCII secret leaves no remnant: its parts alone stay', () => {
+    expect(new SecretRedactor(['abcdefgh']).redact('abcd efgh abcdefgh')).toBe(
+      'abcd efgh [REDACTED]',
+    );
+  });
+});

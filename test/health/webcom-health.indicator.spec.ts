@@ -11,14 +11,14 @@ import {
 } from '../../lib/index.js';
 import {
   FakeWebcomServer,
-  WebcomTestingController,
+  WebcomTestingGateway,
   WebcomTestingModule,
 } from '../../lib/testing/index.js';
 
 describe('WebcomHealthIndicator', () => {
   let moduleRef: TestingModule;
   let indicator: WebcomHealthIndicator;
-  let webcom: WebcomTestingController;
+  let webcom: WebcomTestingGateway;
 
   async function compile(imports: NonNullable<ModuleMetadata['imports']>) {
     moduleRef = await Test.createTestingModule({
@@ -33,7 +33,7 @@ describe('WebcomHealthIndicator', () => {
   describe('on the testing module', () => {
     beforeEach(async () => {
       await compile([WebcomTestingModule.forRoot({ balance: 500, currency: 'RUB' })]);
-      webcom = moduleRef.get(WebcomTestingController);
+      webcom = moduleRef.get(WebcomTestingGateway);
     });
 
     it('is up with the balance in the details', async () => {

@@ -116,6 +116,17 @@ describe('matchRecipients: each message gets its recipient, in request order', (
     });
   });
 
+  it("to one recipient, every id is that recipient's (D13)", () => {
+    expect(
+      matchRecipients({ messages: [{ id: '1', price: 2 }, { id: '2' }] }, ['79991234567']),
+    ).toEqual({
+      messages: [
+        { id: '1', to: '79991234567', price: 2 },
+        { id: '2', to: '79991234567' },
+      ],
+    });
+  });
+
   it.each([
     ['shorter', [{ id: '1' }], ['79991234567', '79997654321']],
     ['longer', [{ id: '1' }, { id: '2' }, { id: '3' }], ['79991234567', '79997654321']],

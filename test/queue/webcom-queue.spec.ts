@@ -15,6 +15,12 @@ import {
   type WebcomQueueModuleExtras,
   type WebcomQueueModuleOptions,
 } from '../../lib/queue/index.js';
+import {
+  WebcomQueueTelemetry,
+  type JobScope,
+  type JobTraceContext,
+  type QueueSpanFacts,
+} from '../../lib/queue/queue-telemetry.js';
 import { FakeWebcomServer } from '../../lib/testing/fake-webcom-server.js';
 import { describeWithRedis, isolatedQueue, REDIS_URL, removeQueueKeys } from './support/redis.js';
 
@@ -424,5 +430,52 @@ describeWithRedis('WebcomQueue on Redis', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describeWithRedis('the queue telemetry', () => {
+  it('is one provider, which the enqueue and the job run both report to', async () => {
+    const seen: string[] = [];
+    class NotingTelemetry extends WebcomQueueTelemetry {
+      override enqueue<T>(
+        facts: QueueSpanFacts,
+        run: (trace: JobTraceContext | undefined) => Promise<T>,
+      ): Promise<T> {
+        seen.push(`enqueue ${facts.channel}`);
+        return super.enqueue(facts, run);
+      }
+      override process<T>(
+        trace: JobTraceContext | undefined,
+        facts: QueueSpanFacts,
+        run: (scope: JobScope) => Promise<T>,
+      ): Promise<T> {
+        seen.push(`process ${facts.channel}`);
+        return super.process(trace, facts, run);
+      }
+    }
+    const fake = await FakeWebcomServer.start({ accounts: [{ ...CREDENTIALS, balance: 1000 }] });
+    const { queueName, prefix } = isolatedQueue('telemetry');
+    const app = await Test.createTestingModule({
+      imports: [
+        WebcomModule.forRoot({
+          isGlobal: true,
+          credentials: CREDENTIALS,
+          baseUrl: fake.baseUrl,
+          senders: { sms: 'Shop' },
+        }),
+        WebcomQueueModule.forRoot({ queueName, prefix, connection: { url: REDIS_URL } }),
+      ],
+    })
+      .overrideProvider(WebcomQueueTelemetry)
+      .useFactory({ factory: () => new NotingTelemetry(queueName) })
+      .compile();
+    await app.init();
+    running.push({ app, fake, queueName, prefix, queue: app.get(getWebcomQueueToken(queueName)) });
+    const queue = app.get<WebcomQueue>(getWebcomQueueToken(queueName));
+
+    const [id] = await queue.enqueue('sms', { to: '79990000001', text: 'Hi' });
+
+    expect((await settled(queue, id)).state).toBe('completed');
+    expect(seen).toEqual(['enqueue sms', 'process sms']);
   });
 });

@@ -147,7 +147,7 @@ describe('properties', () => {
   });
 
   it('any text arrives byte for byte', async () => {
-    const service = create({ maxUrlLength: 200_000 });
+    const service = create({ maxUrlLength: 200_000, maxSmsSegments: null });
     const special = fc.constantFrom(
       '&',
       '=',
@@ -172,7 +172,9 @@ describe('properties', () => {
         minLength: 1,
         maxLength: 200,
       })
-      .map((parts) => parts.join(''));
+      .map((parts) => parts.join(''))
+      // D15: a text must show something; one of only spaces or control characters is refused.
+      .filter((t) => /[^\s\p{Cc}\p{Default_Ignorable_Code_Point}]/u.test(t));
     await fc.assert(
       fc.asyncProperty(text, async (t) => {
         gateway.requests.length = 0;

@@ -1,6 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { WebcomApiError, WebcomValidationError, type SendViberDto } from 'nestjs-webcom';
-import { WebcomTestingController, WebcomTestingModule } from 'nestjs-webcom/testing';
+import { WebcomTestingGateway, WebcomTestingModule } from 'nestjs-webcom/testing';
 import { AccountController } from '../../sample/src/account.controller.js';
 import { MessagesController } from '../../sample/src/messages.controller.js';
 import { invalid } from '../support/thrown.js';
@@ -10,7 +10,7 @@ describe('MessagesController and AccountController', () => {
   let moduleRef: TestingModule;
   let messages: MessagesController;
   let account: AccountController;
-  let webcom: WebcomTestingController;
+  let webcom: WebcomTestingGateway;
 
   beforeEach(async () => {
     moduleRef = await Test.createTestingModule({
@@ -19,7 +19,7 @@ describe('MessagesController and AccountController', () => {
     }).compile();
     messages = moduleRef.get(MessagesController);
     account = moduleRef.get(AccountController);
-    webcom = moduleRef.get(WebcomTestingController);
+    webcom = moduleRef.get(WebcomTestingGateway);
   });
 
   afterEach(() => moduleRef.close());

@@ -2,14 +2,14 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { WebcomService, WebcomTransportError } from 'nestjs-webcom';
-import { WebcomTestingController, WebcomTestingModule } from 'nestjs-webcom/testing';
+import { WebcomTestingGateway, WebcomTestingModule } from 'nestjs-webcom/testing';
 import { WebcomEventLogger } from '../../sample/src/webcom-event-logger.js';
 
 /** The sample's event logger, unit-tested with WebcomTestingModule as an app's own service would be. */
 describe('WebcomEventLogger', () => {
   let moduleRef: TestingModule;
   let webcom: WebcomService;
-  let testing: WebcomTestingController;
+  let testing: WebcomTestingGateway;
   let log: jest.SpiedFunction<Logger['log']>;
   let warn: jest.SpiedFunction<Logger['warn']>;
 
@@ -23,7 +23,7 @@ describe('WebcomEventLogger', () => {
     // init runs onModuleInit, where the logger subscribes.
     await moduleRef.init();
     webcom = moduleRef.get(WebcomService);
-    testing = moduleRef.get(WebcomTestingController);
+    testing = moduleRef.get(WebcomTestingGateway);
   });
 
   afterEach(async () => {

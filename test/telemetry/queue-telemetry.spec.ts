@@ -5,7 +5,7 @@ import {
 } from '@opentelemetry/core';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { WebcomApiError, WebcomTransportError } from '../../lib/errors/webcom-errors.js';
-import { WebcomQueueTelemetry, type JobTraceContext } from '../../lib/telemetry/queue-telemetry.js';
+import { WebcomQueueTelemetry, type JobTraceContext } from '../../lib/queue/queue-telemetry.js';
 import { WebcomTelemetry } from '../../lib/telemetry/webcom-telemetry.js';
 import { installTestOtel, type TestOtel } from '../support/otel.js';
 

@@ -5,7 +5,7 @@ import {
   WebcomPartialSendError,
   WebcomTransportError,
 } from '../../lib/errors/webcom-errors.js';
-import { recordRetry, WebcomTelemetry } from '../../lib/telemetry/webcom-telemetry.js';
+import { WebcomTelemetry } from '../../lib/telemetry/webcom-telemetry.js';
 import { installTestOtel, messageCounts, pointsOf, type TestOtel } from '../support/otel.js';
 
 const BASE_URL = 'https://gateway.example:8443';
@@ -162,9 +162,9 @@ describe('WebcomTelemetry with an SDK registered', () => {
     await telemetry.operation(
       { operation: 'status' },
       settled(() => {
-        recordRetry({ attempt: 1, reason: 503, delayMs: 12.4 });
-        recordRetry({ attempt: 2, reason: 'ECONNRESET', delayMs: 40 });
-        recordRetry({ attempt: 3, reason: 'not a code: 79991234567', delayMs: 80 });
+        telemetry.retried({ attempt: 1, reason: 503, delayMs: 12.4 });
+        telemetry.retried({ attempt: 2, reason: 'ECONNRESET', delayMs: 40 });
+        telemetry.retried({ attempt: 3, reason: 'not a code: 79991234567', delayMs: 80 });
       }),
     );
     const [span] = otel.spans();
@@ -271,7 +271,7 @@ describe('WebcomTelemetry with no SDK registered', () => {
         { index: 0, count: 2, recipients: 2 },
         settled((request) => {
           request.answered(200);
-          recordRetry({ attempt: 1, reason: 503, delayMs: 1 });
+          telemetry.retried({ attempt: 1, reason: 503, delayMs: 1 });
           expect(trace.getActiveSpan()?.isRecording() ?? false).toBe(false);
           return 42;
         }),

@@ -3,7 +3,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { WebcomModule, WebcomService, WebcomTransportError } from '../../lib/index.js';
-import { WebcomTestingController, WebcomTestingModule } from '../../lib/testing/index.js';
+import { WebcomTestingGateway, WebcomTestingModule } from '../../lib/testing/index.js';
 
 /**
  * docs/testing.md: `overrideModule` matches a dynamic module by reference, so an app that
@@ -56,7 +56,7 @@ describe('overriding a WebcomModule registered with forRootAsync', () => {
       .compile();
 
     await expect(moduleRef.get(OrderNotifications).shipped('8 999 123-45-67')).resolves.toBe('1');
-    expect(moduleRef.get(WebcomTestingController).sent).toEqual([
+    expect(moduleRef.get(WebcomTestingGateway).sent).toEqual([
       expect.objectContaining({ channel: 'sms', to: ['79991234567'], from: 'TestSender' }),
     ]);
   });
@@ -77,7 +77,7 @@ describe('overriding a WebcomModule registered with forRootAsync', () => {
       .compile();
 
     await expect(moduleRef.get(OrderNotifications).shipped('79991234567')).resolves.toBe('1');
-    expect(moduleRef.get(WebcomTestingController).sent).toEqual([
+    expect(moduleRef.get(WebcomTestingGateway).sent).toEqual([
       expect.objectContaining({ channel: 'sms', from: 'TestSender' }),
     ]);
   });
@@ -90,7 +90,7 @@ describe('overriding a WebcomModule registered with forRootAsync', () => {
 
     // The app's own module is still in place: there is no testing controller, and the send goes
     // to the configured (unreachable) gateway.
-    expect(() => moduleRef?.get(WebcomTestingController)).toThrow();
+    expect(() => moduleRef?.get(WebcomTestingGateway)).toThrow();
     await expect(moduleRef.get(OrderNotifications).shipped('79991234567')).rejects.toThrow(
       WebcomTransportError,
     );

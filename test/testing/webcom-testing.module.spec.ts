@@ -22,9 +22,9 @@ import {
 } from '../../lib/index.js';
 import {
   DEFAULT_PRICES,
-  getWebcomTestingControllerToken,
+  getWebcomTestingGatewayToken,
   WEBCOM_TESTING_FLASHCALL_CODE,
-  WebcomTestingController,
+  WebcomTestingGateway,
   WebcomTestingModule,
   type WebcomTestingModuleOptions,
 } from '../../lib/testing/index.js';
@@ -41,14 +41,14 @@ const SENDERS = {
 describe('WebcomTestingModule', () => {
   let moduleRef: TestingModule;
   let webcom: WebcomService;
-  let testing: WebcomTestingController;
+  let testing: WebcomTestingGateway;
 
   async function compile(options: WebcomTestingModuleOptions = { senders: SENDERS }) {
     moduleRef = await Test.createTestingModule({
       imports: [WebcomTestingModule.forRoot(options)],
     }).compile();
     webcom = moduleRef.get(WebcomService);
-    testing = moduleRef.get(WebcomTestingController);
+    testing = moduleRef.get(WebcomTestingGateway);
   }
 
   /** Everything `events$` emits while `act` runs. */
@@ -544,9 +544,9 @@ describe('WebcomTestingModule', () => {
       }).compile();
       await moduleRef.get(Notifier).notify('+7 999 123 45 67');
 
-      const orders = moduleRef.get(WebcomTestingController);
-      const marketing = moduleRef.get<WebcomTestingController>(
-        getWebcomTestingControllerToken('marketing'),
+      const orders = moduleRef.get(WebcomTestingGateway);
+      const marketing = moduleRef.get<WebcomTestingGateway>(
+        getWebcomTestingGatewayToken('marketing'),
       );
       expect(orders.sent.map((s) => s.channel)).toEqual(['sms']);
       expect(marketing.sent.map((s) => s.channel)).toEqual(['viber']);
@@ -566,7 +566,7 @@ describe('WebcomTestingModule', () => {
         ],
       }).compile();
       await moduleRef.get(Notifier).notify('79991234567');
-      expect(moduleRef.get(WebcomTestingController).sent).toHaveLength(1);
+      expect(moduleRef.get(WebcomTestingGateway).sent).toHaveLength(1);
     });
   });
 
@@ -593,7 +593,7 @@ describe('WebcomTestingModule', () => {
         ],
       }).compile();
       webcom = moduleRef.get(WebcomService);
-      testing = moduleRef.get(WebcomTestingController);
+      testing = moduleRef.get(WebcomTestingGateway);
 
       await webcom.sendSms({ to: '8 999 123-45-67', text: 'Hi' });
       expect(testing.sent).toEqual([
@@ -625,8 +625,8 @@ describe('WebcomTestingModule', () => {
       }).compile();
 
       await moduleRef.get(Marketing).webcom.sendViber({ to: '79991234567', text: 'Sale' });
-      const marketing = moduleRef.get<WebcomTestingController>(
-        getWebcomTestingControllerToken('marketing'),
+      const marketing = moduleRef.get<WebcomTestingGateway>(
+        getWebcomTestingGatewayToken('marketing'),
       );
       expect(marketing.sent).toEqual([
         expect.objectContaining({ channel: 'viber', from: 'ConfigShopViber' }),
@@ -649,7 +649,7 @@ describe('WebcomTestingModule', () => {
         imports: [config, WebcomTestingModule.forRootAsync({ useClass: AppWebcomOptions })],
       }).compile();
       await moduleRef.get(WebcomService).sendSms({ to: '79991234567', text: 'Hi' });
-      expect(moduleRef.get(WebcomTestingController).sent).toEqual([
+      expect(moduleRef.get(WebcomTestingGateway).sent).toEqual([
         expect.objectContaining({ from: 'ConfigShop' }),
       ]);
     });
@@ -673,7 +673,7 @@ describe('WebcomTestingModule', () => {
         ],
       }).compile();
       await moduleRef.get(WebcomService).sendSms({ to: '79991234567', text: 'Hi' });
-      expect(moduleRef.get(WebcomTestingController).sent).toEqual([
+      expect(moduleRef.get(WebcomTestingGateway).sent).toEqual([
         expect.objectContaining({ from: 'Existing' }),
       ]);
     });

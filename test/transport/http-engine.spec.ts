@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { gzipSync, deflateSync, deflateRawSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync, deflateSync, deflateRawSync } from 'node:zlib';
 import { Test } from '@nestjs/testing';
 import {
   getWebcomProviderToken,
@@ -240,6 +240,20 @@ describe('the undici engine', () => {
       expect(seen).toEqual(['00-abc-def-01']);
       await moduleRef.close();
     });
+  });
+
+  it("the engine's HttpService, used directly, undoes stacked codings and reads the charset", async () => {
+    const baseUrl = await serve((_req, res) => {
+      res.writeHead(200, {
+        'content-encoding': 'gzip, br',
+        'content-type': 'text/plain; charset=windows-1251',
+      });
+      // "Баланс" in windows-1251.
+      res.end(brotliCompressSync(gzipSync(Buffer.from([0xc1, 0xe0, 0xeb, 0xe0, 0xed, 0xf1]))));
+    });
+    const http = createGatewayHttpService({ maxSockets: 1, timeoutMs: 1000 });
+    const response = await http.axiosRef.get<string>(`${baseUrl}/x`);
+    expect(response.data).toBe('Баланс');
   });
 
   it('app.close() waits for a send on the wire, and settles one waiting for a connection as never sent', async () => {

@@ -1,9 +1,9 @@
-import type { FakeChannel } from './types.js';
+import type { Channel, TypeSend } from '../../protocol/channels.js';
 import { parseMoscowMinute } from './wire.js';
 
 /** What a valid send asks for. */
 export interface SendPlan {
-  channel: FakeChannel;
+  channel: TypeSend;
   recipients: string[];
 }
 
@@ -17,7 +17,7 @@ type Query = Record<string, string>;
 /** What the emulator knows of one value of `type_send_1`, written from docs/protocol.md §2. */
 export interface EmulatedChannelRule {
   /** The fallbacks (`type_send_2`) it allows. */
-  fallbacks: readonly FakeChannel[];
+  fallbacks: readonly TypeSend[];
   /** The parameter that must name the sender; lower-case only (docs/protocol.md D4). */
   sender?: string;
   /** Price of one message to one recipient unless `prices` says otherwise. */
@@ -29,10 +29,19 @@ export interface EmulatedChannelRule {
 }
 
 /**
- * The emulator's own rule for each channel. Keyed by the registry's channel type, so a channel
- * added to the library without a rule here fails to compile (and a test lists the gaps).
+ * A rule for every value of `type_send_1` of channels `C`. Generic so that a type test can show
+ * the compiler refusing rules that lack a channel's.
  */
-export const EMULATED_CHANNELS: Readonly<Record<FakeChannel, EmulatedChannelRule>> = {
+export type EmulatedChannelRules<C extends string = Channel> = Readonly<
+  Record<C | Exclude<TypeSend, Channel>, EmulatedChannelRule>
+>;
+
+/**
+ * The emulator's own rule for each channel, written from docs/protocol.md rather than read from
+ * the library's wire tables. Keyed by the wire tables' channels, so a channel added to the
+ * library without a rule here fails to compile.
+ */
+export const EMULATED_CHANNELS: EmulatedChannelRules = {
   sms: {
     fallbacks: ['sms', 'viber'],
     sender: 'sadr',
@@ -48,11 +57,7 @@ export const EMULATED_CHANNELS: Readonly<Record<FakeChannel, EmulatedChannelRule
   whatsapp: rich('whatsapp', 'name_clients_whatsapp', 2.4),
 };
 
-function rich(
-  channel: 'viber' | 'telegram' | 'whatsapp',
-  sender: string,
-  price: number,
-): EmulatedChannelRule {
+function rich(channel: Channel<'rich'>, sender: string, price: number): EmulatedChannelRule {
   return {
     fallbacks: [channel, 'sms'],
     sender,
@@ -100,7 +105,7 @@ function hasHttpScheme(value: string): boolean {
   }
 }
 
-function isChannel(value: string): value is FakeChannel {
+function isChannel(value: string): value is TypeSend {
   return Object.hasOwn(EMULATED_CHANNELS, value);
 }
 
@@ -139,7 +144,7 @@ export function checkSend(query: Query, now: number): SendPlan | SendRefusal {
   return typeof recipients === 'string' ? { error: recipients } : { channel: primary, recipients };
 }
 
-function readRecipients(channel: FakeChannel, query: Query): string[] | string {
+function readRecipients(channel: TypeSend, query: Query): string[] | string {
   let list = query.dadr;
   if (channel === 'voice' || channel === 'voice_ivr') {
     // docs/protocol.md D1: voice recipients may arrive as `addr`, `dadr` or both.
@@ -153,17 +158,14 @@ function readRecipients(channel: FakeChannel, query: Query): string[] | string {
   return list.split(',');
 }
 
-function checkChannel(channel: FakeChannel, query: Query): string | undefined {
+function checkChannel(channel: TypeSend, query: Query): string | undefined {
   const { sender, check } = EMULATED_CHANNELS[channel];
   if (sender && !given(query, sender)) return `${sender} is required for ${channel}`;
   return check(query);
 }
 
 /** docs/protocol.md §2: text; text + button; text + button + image; image alone. */
-function checkRichContent(
-  channel: 'viber' | 'telegram' | 'whatsapp',
-  query: Query,
-): string | undefined {
+function checkRichContent(channel: Channel<'rich'>, query: Query): string | undefined {
   const text = given(query, `text_${channel}`);
   const buttonText = given(query, `button_${channel}`);
   const buttonLink = given(query, `action_${channel}`);
@@ -208,3 +210,8 @@ function checkVoice(channel: 'voice' | 'voice_ivr', query: Query): string | unde
   }
   return undefined;
 }
+
+/** Price of one message to one recipient when `prices` does not say otherwise. */
+export const DEFAULT_PRICES: Readonly<Record<TypeSend, number>> = Object.fromEntries(
+  Object.entries(EMULATED_CHANNELS).map(([channel, rule]) => [channel, rule.price]),
+) as Record<TypeSend, number>;

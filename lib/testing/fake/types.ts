@@ -1,13 +1,10 @@
-import type { Channel } from '../../channel-registry.js';
+import type { TypeSend } from '../../protocol/channels.js';
 import type { DeliveryState } from '../../protocol/results.js';
 
 export type { DeliveryState } from '../../protocol/results.js';
 
-/**
- * The values `type_send_1` may take (docs/protocol.md §2): the registry's channels, and the voice
- * channel's IVR form.
- */
-export type FakeChannel = Channel | 'voice_ivr';
+/** @deprecated Use `TypeSend`: the values `type_send_1` takes. */
+export type FakeChannel = TypeSend;
 
 /**
  * An account the emulator knows. A request authenticates with `user` + `password`, with `token`,
@@ -39,7 +36,7 @@ export interface FakeWebcomServerOptions {
    */
   accounts?: FakeAccount[];
   /** Price of one message to one recipient, by primary channel; see `DEFAULT_PRICES`. */
-  prices?: Partial<Record<FakeChannel, number>>;
+  prices?: Partial<Record<TypeSend, number>>;
   /** Time from sending to the first delivery report. Defaults to 1000 ms. */
   deliverAfterMs?: number;
   /** Time from delivery to the read report (Viber, Telegram, WhatsApp only). Defaults to 3000 ms. */
@@ -124,7 +121,7 @@ export interface FakeMessage {
   /** Its message id, as the send's answer gave it. */
   id: string;
   /** The primary channel, `type_send_1` (`sms` when absent). */
-  channel: FakeChannel;
+  channel: TypeSend;
   /** The recipient, as international digits. */
   to: string;
   /** The account's `user`, else its `token`; `*` for the permissive account. */

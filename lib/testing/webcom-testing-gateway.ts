@@ -8,11 +8,12 @@ import type {
 } from './webcom-testing.types.js';
 
 /**
- * A test's handle on the account `WebcomTestingModule` simulates: what was sent, every call,
- * and what the gateway answers next. Get it with `moduleRef.get(WebcomTestingController)` (or
- * `getWebcomTestingControllerToken(name)` for a named account).
+ * The gateway `WebcomTestingModule` simulates for an account, as a test reads and scripts it:
+ * what was sent, every call, and what the gateway answers next. Get it with
+ * `moduleRef.get(WebcomTestingGateway)` (or `getWebcomTestingGatewayToken(name)` for a named
+ * account).
  */
-export class WebcomTestingController {
+export class WebcomTestingGateway {
   constructor(private readonly gateway: SimulatedGateway) {}
 
   /** Every send the gateway accepted, in order. */
@@ -72,3 +73,11 @@ export class WebcomTestingController {
     this.gateway.reset();
   }
 }
+
+/**
+ * The former name of `WebcomTestingGateway` (it is no Nest controller); the same class.
+ * @deprecated Use `WebcomTestingGateway`; this alias goes in the next minor version.
+ */
+export const WebcomTestingController = WebcomTestingGateway;
+/** @deprecated Use `WebcomTestingGateway`; this alias goes in the next minor version. */
+export type WebcomTestingController = WebcomTestingGateway;

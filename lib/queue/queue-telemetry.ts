@@ -1,13 +1,20 @@
 import type { Attributes, Span } from '@opentelemetry/api';
-import { ATTR, errorType, MESSAGING_SYSTEM, possiblyDelivered } from './attributes.js';
-import { INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION, otel, type OtelApi } from './otel-api.js';
+import { ATTR, errorType, MESSAGING_SYSTEM, possiblyDelivered } from '../telemetry/attributes.js';
+import {
+  INSTRUMENTATION_SCOPE,
+  INSTRUMENTATION_VERSION,
+  otel,
+  type OtelApi,
+} from '../telemetry/otel-api.js';
 
 /**
  * The W3C trace context a job carries from the process that enqueued it to the one that runs it.
  * Only these two fields are kept of what the app's propagator writes (never its baggage).
  */
 export interface JobTraceContext {
+  /** The W3C `traceparent` header: the trace and the span the job continues. */
   traceparent: string;
+  /** The W3C `tracestate` header, when the enqueue's context had one. */
   tracestate?: string;
 }
 

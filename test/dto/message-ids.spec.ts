@@ -1,4 +1,4 @@
-import { assertMessageId, toMessageIds } from '../../lib/dto/checks.js';
+import { assertMessageId, toMessageIds } from '../../lib/dto/message-ids.js';
 import { validationRefusal } from '../support/thrown.js';
 
 describe('assertMessageId: any id a send returned can be read back', () => {

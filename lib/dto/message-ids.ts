@@ -1,9 +1,6 @@
 import { WebcomValidationError } from '../errors/webcom-errors.js';
-import type { Channel } from '../protocol/channels.js';
-import type { OutgoingMessage } from '../protocol/messages.js';
-import { smsSegments } from '../protocol/sms-segments.js';
 
-/** Checks beyond the DTO classes, shared by `WebcomService` and its testing stand-in. */
+/** The message ids `getStatus`, `getStatuses` and `trackDelivery` take, checked. */
 
 /** Longer than any id a gateway hands out, short enough to keep the status URL small. */
 const MAX_MESSAGE_ID_LENGTH = 256;
@@ -47,20 +44,4 @@ export function toMessageIds(ids: unknown): string[] {
   throw new WebcomValidationError([
     { field: 'ids', messages: [`must be one message id or an array of them`] },
   ]);
-}
-
-/** The option `maxSmsSegments`: a text that would cost more SMS parts is refused unsent. */
-export function assertSmsParts(channel: Channel, message: OutgoingMessage, max?: number): void {
-  if (max === undefined) return;
-  const texts: [string, string | undefined][] = [
-    ['text', channel === 'sms' ? message.text : undefined],
-    ['fallback.text', message.fallback?.channel === 'sms' ? message.fallback.text : undefined],
-  ];
-  const errors = texts.flatMap(([field, text]) => {
-    const segments = text === undefined ? 0 : smsSegments(text).segments;
-    return segments > max
-      ? [{ field, messages: [`is ${segments} SMS parts, more than maxSmsSegments (${max})`] }]
-      : [];
-  });
-  if (errors.length) throw new WebcomValidationError(errors);
 }
