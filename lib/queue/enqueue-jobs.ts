@@ -1,13 +1,8 @@
 import type { JobsOptions } from 'bullmq';
+import type { DtoOf, SendKind } from '../channel-registry.js';
 import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
 import type { JobTraceContext } from './queue-telemetry.js';
-import {
-  planJobs,
-  type JobSizing,
-  type WebcomJobData,
-  type WebcomQueueChannel,
-  type WebcomQueueDtos,
-} from './job-planning.js';
+import { planJobs, type JobSizing, type WebcomJobData } from './job-planning.js';
 
 /** How `WebcomQueue.enqueue` schedules a send. */
 export interface WebcomEnqueueOptions {
@@ -27,16 +22,16 @@ export interface WebcomEnqueueOptions {
 
 /** One message of `WebcomQueue.enqueueMany`: what `enqueue` takes, as an object. */
 export type WebcomEnqueueItem = {
-  [C in WebcomQueueChannel]: {
+  [C in SendKind]: {
     channel: C;
-    dto: WebcomQueueDtos[C];
+    dto: DtoOf<C>;
     options?: WebcomEnqueueOptions;
   };
-}[WebcomQueueChannel];
+}[SendKind];
 
 /** A job as BullMQ's `add` takes it. */
 export interface PlannedJob {
-  name: WebcomQueueChannel;
+  name: SendKind;
   data: WebcomJobData;
   opts: JobsOptions;
 }
@@ -92,7 +87,7 @@ function jobIdOf(idempotencyKey: string, part: number): string {
 
 /** The jobs of one message, validated and planned, with their BullMQ options. */
 export function planEnqueue(
-  channel: WebcomQueueChannel,
+  channel: SendKind,
   dto: unknown,
   options: WebcomEnqueueOptions,
   sizing: JobSizing,
