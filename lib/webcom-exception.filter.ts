@@ -16,7 +16,7 @@ import {
   type WebcomFieldError,
 } from './errors/webcom-errors.js';
 import type { SendResult, SentMessage } from './protocol/results.js';
-import { WebcomTrackingTimeoutError } from './tracking/delivery-tracking.js';
+import { WebcomTrackingTimeoutError } from './tracking/track-options.js';
 import { SHUTDOWN_CODE } from './util/shutdown-signal.js';
 
 /** What every answer of {@link WebcomExceptionFilter} holds. */
