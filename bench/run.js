@@ -8,7 +8,10 @@
 //   node bench/run.js --json out.json  also write every figure as JSON
 //   node bench/run.js --sizes 1000,100000 --runs 3   override bulk sizes / runs per figure
 //   node bench/run.js --baseline DIR   also runs another build (DIR/dist) of ours in the
-//                                      throughput rounds, as "before", interleaved with the rest
+//                                      throughput rounds, as "before", interleaved with the rest,
+//                                      and in the tracking section
+//   node bench/run.js --only tracking --tracking-n 100000 --tracking-rate 2000
+//   node bench/run.js --only queue --queue-runs 3   (needs Redis: REDIS_URL)
 //
 // Every figure is the median of several runs after a warm-up. Sections that measure memory or
 // start-up run each sample in a fresh child process. Needs a build (dist/): `npm run build`.
@@ -34,6 +37,7 @@ const args = parseArgs();
 const quick = Boolean(args.quick);
 const SECTIONS = ['throughput', 'cpu', 'bulk', 'boot', 'import'];
 SECTIONS.push('otel'); // bench/otel.js: the OpenTelemetry instrumentation's per-call cost
+SECTIONS.push('tracking', 'queue'); // bench/tracking.js, bench/queue.js
 SECTIONS.push('verification'); // bench/verification.js: start + check, memory and Redis stores
 const only = args.only ? String(args.only).split(',') : SECTIONS;
 for (const name of only) {
@@ -489,6 +493,28 @@ async function main() {
     if (only.includes('bulk')) results.sections.bulk = await bulkSection(standIn.baseUrl);
     if (only.includes('boot')) results.sections.boot = await bootSection();
     if (only.includes('import')) results.sections.import = await importSection();
+    if (only.includes('tracking')) {
+      const { trackingSection } = await import('./tracking.js');
+      results.sections.tracking = await trackingSection({
+        baseUrl: standIn.baseUrl,
+        log,
+        targets,
+        baseline: args.baseline ? path.resolve(String(args.baseline)) : undefined,
+        n: Number(args['tracking-n'] ?? (quick ? 10_000 : 100_000)),
+        rate: Number(args['tracking-rate'] ?? (quick ? 1_000 : 2_000)),
+        flipMs: 5_000,
+      });
+    }
+    if (only.includes('queue')) {
+      const { queueSection } = await import('./queue.js');
+      results.sections.queue = await queueSection({
+        baseUrl: standIn.baseUrl,
+        log,
+        targets,
+        runs: Number(args['queue-runs'] ?? (quick ? 1 : 3)),
+        n: quick ? 1_000 : 3_000,
+      });
+    }
     if (only.includes('otel')) {
       const { otelSection } = await import('./otel.js');
       results.sections.otel = await otelSection({

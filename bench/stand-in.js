@@ -1,12 +1,15 @@
 // A minimal Webcom gateway stand-in for the benchmark, run in a process of its own so that it
 // never shares the client's event loop. It answers every GET /sendsms.php with one
-// {"id_message","price"} per recipient of `dadr` (docs/protocol.md §3), nothing else.
+// {"id_message","price"} per recipient of `dadr` (docs/protocol.md §3), and a status read
+// (`msgid`) with {"state":"send"}, or {"state":"deliver"} once the flip time has come.
 //
 //   node bench/stand-in.js [--port N]
 //
 // Started by run.js with an IPC channel: it reports {port} once listening. Any parent can also
 // read and reset its counters over HTTP: GET /__stats -> {"requests":n,"recipients":m},
-// GET /__reset. The counters exclude those two paths.
+// GET /__reset. The counters exclude those paths. Status reads: GET /__tracking?flipInMs=N
+// forgets every status read and flips every message to `deliver` N ms from now;
+// GET /__tracking-stats -> what the status reads were (see trackingStats below).
 import http from 'node:http';
 
 const portArg = process.argv.indexOf('--port');
@@ -15,6 +18,51 @@ const port = portArg > 0 ? Number(process.argv[portArg + 1]) : 0;
 let requests = 0;
 let recipients = 0;
 let nextId = 1;
+
+// Status reads since the last /__tracking: when each came (ms), and which ids were delivered.
+let flipAt = Infinity;
+let readTimes = [];
+let delivered = new Set();
+let readsAfterSettled = 0;
+let lastFirstDeliverAt = 0;
+
+function answerStatus(id) {
+  const now = Date.now();
+  readTimes.push(now);
+  if (delivered.has(id)) readsAfterSettled++;
+  if (now < flipAt) return '{"state":"send"}';
+  if (!delivered.has(id)) {
+    delivered.add(id);
+    lastFirstDeliverAt = now;
+  }
+  return '{"state":"deliver","time":"2026-12-03 10:00:00"}';
+}
+
+/** Reads per calendar second and per sliding second (peaks), and the read of settled ids. */
+function trackingStats() {
+  let peakCalendar = 0;
+  let peakSliding = 0;
+  const perCalendarSecond = new Map();
+  for (let i = 0, j = 0; i < readTimes.length; i++) {
+    const second = Math.floor(readTimes[i] / 1000);
+    const count = (perCalendarSecond.get(second) ?? 0) + 1;
+    perCalendarSecond.set(second, count);
+    peakCalendar = Math.max(peakCalendar, count);
+    while (readTimes[i] - readTimes[j] >= 1000) j++;
+    peakSliding = Math.max(peakSliding, i - j + 1);
+  }
+  return {
+    statusReads: readTimes.length,
+    firstReadAt: readTimes[0] ?? null,
+    lastReadAt: readTimes.at(-1) ?? null,
+    peakCalendar,
+    peakSliding,
+    flipAt,
+    delivered: delivered.size,
+    lastFirstDeliverAt,
+    readsAfterSettled,
+  };
+}
 
 const ENCODED_COMMA = /%2C/gi;
 const HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -52,10 +100,28 @@ const server = http.createServer({ keepAlive: true }, (req, res) => {
     res.writeHead(200, HEADERS).end(JSON.stringify({ requests, recipients }));
     return;
   }
+  if (url.startsWith('/__tracking-stats')) {
+    res.writeHead(200, HEADERS).end(JSON.stringify(trackingStats()));
+    return;
+  }
+  if (url.startsWith('/__tracking')) {
+    flipAt = Date.now() + Number(rawParam(url, 'flipInMs') ?? 0);
+    readTimes = [];
+    delivered = new Set();
+    readsAfterSettled = 0;
+    lastFirstDeliverAt = 0;
+    res.writeHead(200, HEADERS).end(JSON.stringify({ flipAt }));
+    return;
+  }
   if (url.startsWith('/__reset')) {
     requests = 0;
     recipients = 0;
     res.writeHead(200, HEADERS).end('{}');
+    return;
+  }
+  const statusId = url.startsWith('/sendsms.php') ? rawParam(url, 'msgid') : undefined;
+  if (statusId !== undefined) {
+    res.writeHead(200, HEADERS).end(answerStatus(statusId));
     return;
   }
   const body = url.startsWith('/sendsms.php') ? answerSend(url) : undefined;

@@ -20,7 +20,7 @@ export type WebcomProvider =
   | 'events'
   /** `MessageStateMemory`: the last state of recent messages, for `status` events. */
   | 'message-states'
-  /** `WebcomDeliveryTracker`: status reads and polling. */
+  /** `WebcomStatusReads`: status reads and polling, under the account's budget. */
   | 'delivery-tracker'
   /** `WebcomRegistration`: opening accounts. */
   | 'registration';

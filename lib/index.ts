@@ -24,11 +24,17 @@ export {
   WebcomTrackingTimeoutError,
   type TrackOptions,
   type TrackUntil,
-} from './tracking/delivery-tracking.js';
+} from './tracking/track-options.js';
+export type { WebcomStatusLimiter } from './tracking/status-limiter.js';
 export { getWebcomToken } from './get-webcom-token.util.js';
 export { getWebcomProviderToken, type WebcomProvider } from './get-webcom-provider-token.util.js';
 export { InjectWebcom } from './inject-webcom.decorator.js';
-export type { CallKind, GatewayResponse, GatewayTransport } from './transport/gateway-transport.js';
+export type {
+  CallKind,
+  GatewayResponse,
+  GatewayTransport,
+  RetryHooks,
+} from './transport/gateway-transport.js';
 export type { SendKind, DtoOf } from './channel-registry.js';
 export {
   WEBCOM_MODULE_OPTIONS,

@@ -11,7 +11,7 @@ import {
 } from './errors/webcom-errors.js';
 import { maskPhoneNumbers } from './errors/phone-masking.js';
 import type { SendResult, SentMessage } from './protocol/results.js';
-import { WebcomTrackingTimeoutError } from './tracking/delivery-tracking.js';
+import { WebcomTrackingTimeoutError } from './tracking/track-options.js';
 import { SHUTDOWN_CODE } from './util/shutdown-signal.js';
 
 /** What every answer of {@link WebcomExceptionFilter} holds. */

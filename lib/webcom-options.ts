@@ -5,6 +5,7 @@ import { checkAccountName } from './options/account-name.js';
 import { WebcomModuleOptionsSchema } from './options/module-options.schema.js';
 import { validateOptions } from './options/validate-options.js';
 import { SANDBOX_CREDENTIALS } from './sandbox/sandbox-transport.js';
+import type { WebcomStatusLimiter } from './tracking/status-limiter.js';
 
 /** An account's options: `WebcomModule.forRoot(options)`, or what `forRootAsync` resolves. */
 export interface WebcomModuleOptions {
@@ -71,12 +72,23 @@ export interface WebcomModuleOptions {
    * are optional then. Default false.
    */
   sandbox?: boolean;
+
+  // Tracking budget (docs/tracking-and-events.md).
+  /**
+   * Status reads a second of this account on this instance, at most: every `getStatus`,
+   * `getStatuses`, `waitForFinalStatus` and `trackDelivery` read (and their retries) shares it;
+   * over it, reads wait their turn. Default 20. For N instances, give each budget / N.
+   */
+  statusRequestsPerSecond?: number;
+  /** A limiter every status read passes after the instance's budget: a fleet-wide one. */
+  statusLimiter?: WebcomStatusLimiter;
 }
 
 /** The options with every default filled in, as the service uses them. */
 export interface ResolvedWebcomOptions extends Required<
-  Omit<WebcomModuleOptions, 'proxy' | 'ca' | 'axiosInstance'>
+  Omit<WebcomModuleOptions, 'proxy' | 'ca' | 'axiosInstance' | 'statusLimiter'>
 > {
+  statusLimiter?: WebcomStatusLimiter;
   proxy?: 'env';
   ca?: string | Buffer | (string | Buffer)[];
   axiosInstance?: AxiosInstance;
@@ -121,5 +133,7 @@ export function resolveOptions(options: WebcomModuleOptions, name?: string): Res
     proxy: options.proxy,
     ca: options.ca,
     axiosInstance: options.axiosInstance,
+    statusRequestsPerSecond: options.statusRequestsPerSecond ?? 20,
+    statusLimiter: options.statusLimiter,
   };
 }

@@ -1,5 +1,5 @@
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import type { Observable } from 'rxjs';
+import { throwError, type Observable } from 'rxjs';
 import {
   CHANNEL_REGISTRY,
   sendKindEntry,
@@ -8,6 +8,7 @@ import {
   type SendMethods,
 } from './channel-registry.js';
 import { createWebcomAccount, WebcomAccount } from './client/webcom-account.js';
+import { assertMessageId, toMessageIds } from './dto/message-ids.js';
 import { RegisterDto } from './dto/register.dto.js';
 import type {
   SendCascadeDto,
@@ -24,7 +25,7 @@ import { validateDto } from './dto/validate.js';
 import type { WebcomEvent } from './events.js';
 import type { Channel } from './protocol/channels.js';
 import type { Balance, MessageStatus, RegistrationResult, SendResult } from './protocol/results.js';
-import type { TrackOptions } from './tracking/delivery-tracking.js';
+import type { TrackOptions } from './tracking/track-options.js';
 import type { WebcomModuleOptions } from './webcom-options.js';
 
 /**
@@ -112,7 +113,8 @@ export class WebcomService implements SendMethods, OnModuleDestroy, OnApplicatio
 
   /** The delivery state of message `id` (an id from `SendResult.messages`), read once. */
   getStatus(id: string): Promise<MessageStatus> {
-    return this.account.tracker.getStatus(id);
+    const refused = this.refusedIds(() => assertMessageId(id));
+    return refused ? Promise.reject(refused) : this.account.statusReads.getStatus(id);
   }
 
   /**
@@ -120,7 +122,9 @@ export class WebcomService implements SendMethods, OnModuleDestroy, OnApplicatio
    * of ids (a string is one id, never its characters); anything else is a WebcomValidationError.
    */
   getStatuses(ids: string | readonly string[]): Promise<MessageStatus[]> {
-    return this.account.tracker.getStatuses(ids);
+    let checked: string[] = [];
+    const refused = this.refusedIds(() => (checked = toMessageIds(ids)));
+    return refused ? Promise.reject(refused) : this.account.statusReads.getStatuses(checked);
   }
 
   /**
@@ -128,7 +132,10 @@ export class WebcomService implements SendMethods, OnModuleDestroy, OnApplicatio
    * `timeoutMs`, and with `ESHUTDOWN` when the module shuts down first.
    */
   waitForFinalStatus(id: string, options?: TrackOptions): Promise<MessageStatus> {
-    return this.account.tracker.waitForFinalStatus(id, options);
+    const refused = this.refusedIds(() => assertMessageId(id));
+    return refused
+      ? Promise.reject(refused)
+      : this.account.statusReads.waitForFinalStatus(id, options);
   }
 
   /**
@@ -139,7 +146,22 @@ export class WebcomService implements SendMethods, OnModuleDestroy, OnApplicatio
     ids: string | readonly string[],
     options?: TrackOptions,
   ): Observable<MessageStatus> {
-    return this.account.tracker.trackDelivery(ids, options);
+    let checked: string[] = [];
+    const refused = this.refusedIds(() => (checked = toMessageIds(ids)));
+    return refused
+      ? throwError(() => refused)
+      : this.account.statusReads.trackDelivery(checked, options);
+  }
+
+  /** The refusal of ids that `check` throws, reported as a failed status call; else undefined. */
+  private refusedIds(check: () => void): Error | undefined {
+    try {
+      check();
+      return undefined;
+    } catch (error) {
+      this.account.events.report('status', error);
+      return error as Error;
+    }
   }
 
   /** What is left on the account, and its currency when the gateway says. */

@@ -6,7 +6,6 @@ import {
   credentialParams,
   encodeBalance,
   encodeRegistration,
-  encodeSend,
   encodeStatus,
   REGISTRATION_PATH,
   SEND_PATH,
@@ -14,12 +13,14 @@ import {
   type WireParams,
 } from '../protocol/encode.js';
 import { messageTexts, type OutgoingMessage } from '../protocol/messages.js';
-import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
+import { encodeQuery, type SendRequestPlan } from '../protocol/query.js';
+import { planSend } from '../protocol/send-requests.js';
 import type { Balance, MessageStatus, SendResult } from '../protocol/results.js';
 import {
   gatewayRefusal,
   type GatewayResponse,
   type GatewayTransport,
+  type RetryHooks,
 } from '../transport/gateway-transport.js';
 import type { TelemetryScope, WebcomTelemetry } from '../telemetry/webcom-telemetry.js';
 import { mapConcurrently } from '../util/map-concurrently.js';
@@ -94,11 +95,12 @@ export class WebcomGatewayClient {
     });
   }
 
-  async status(id: string): Promise<MessageStatus> {
+  /** One status read; `hooks` take part in its retries (the account's budget). */
+  async status(id: string, hooks?: RetryHooks): Promise<MessageStatus> {
     // A call refused at shutdown never reaches the gateway: no span, as for invalid input.
     this.shutdown.throwIfClosed();
     return await this.telemetry.operation({ operation: 'status' }, async (call) => {
-      const response = await this.read(encodeStatus(id), call);
+      const response = await this.read(encodeStatus(id), call, hooks);
       const status = decodeStatus(id, response.body);
       if (!status) throw this.refusal(response);
       return status;
@@ -137,11 +139,14 @@ export class WebcomGatewayClient {
     void this.transport.close();
   }
 
-  /** Encodes the message and spreads its recipients over requests short enough to send. */
+  /** The shared planner spreads the recipients over requests short enough to send. */
   private plan(channel: Channel, message: OutgoingMessage): SendRequestPlan[] {
-    const wire = encodeSend(channel, message, this.options.senders);
-    const leading = `${this.credentialQuery}&${encodeQuery(wire.params)}`;
-    return planSendRequests(this.sendUrl, leading, wire, this.options.maxUrlLength);
+    return planSend(channel, message, {
+      senders: this.options.senders,
+      urlPrefix: this.sendUrl,
+      leadingQuery: this.credentialQuery,
+      maxUrlLength: this.options.maxUrlLength,
+    });
   }
 
   private async sendPart(
@@ -191,9 +196,13 @@ export class WebcomGatewayClient {
     );
   }
 
-  private async read(params: WireParams, call: TelemetryScope): Promise<GatewayResponse> {
+  private async read(
+    params: WireParams,
+    call: TelemetryScope,
+    hooks?: RetryHooks,
+  ): Promise<GatewayResponse> {
     const query = `${this.credentialQuery}&${encodeQuery(params)}`;
-    const response = await this.transport.get(`${this.sendUrl}?${query}`, 'read');
+    const response = await this.transport.get(`${this.sendUrl}?${query}`, 'read', hooks);
     call.answered(response.status);
     return response;
   }

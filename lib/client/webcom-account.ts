@@ -14,11 +14,11 @@ import {
   type ResolvedWebcomOptions,
   type WebcomModuleOptions,
 } from '../webcom-options.js';
-import { WebcomDeliveryTracker } from './delivery-tracker.js';
 import { WebcomEventStream } from './event-stream.js';
 import { credentialSecrets, WebcomGatewayClient } from './gateway-client.js';
 import { MessageStateMemory } from './message-states.js';
 import { WebcomRegistration } from './registration.js';
+import { WebcomStatusReads } from './status-reads.js';
 
 /** Query parameters whose values are safe in a debug log: no secret, no text, no number. */
 const LOGGABLE_PARAMS = new Set([
@@ -34,7 +34,7 @@ export class WebcomAccount {
   constructor(
     readonly gateway: WebcomGatewayClient,
     readonly events: WebcomEventStream,
-    readonly tracker: WebcomDeliveryTracker,
+    readonly statusReads: WebcomStatusReads,
     readonly registration: WebcomRegistration,
   ) {}
 }
@@ -158,7 +158,7 @@ export function webcomAccountProviders(
         gateway: WebcomGatewayClient,
         states: MessageStateMemory,
         events: WebcomEventStream,
-      ) => new WebcomDeliveryTracker(gateway, states, events, options.concurrency),
+      ) => new WebcomStatusReads(gateway, states, events, options, name),
       inject: [token('options'), token('gateway-client'), token('message-states'), token('events')],
     },
     {
@@ -172,9 +172,9 @@ export function webcomAccountProviders(
       useFactory: (
         gateway: WebcomGatewayClient,
         events: WebcomEventStream,
-        tracker: WebcomDeliveryTracker,
+        statusReads: WebcomStatusReads,
         registration: WebcomRegistration,
-      ) => new WebcomAccount(gateway, events, tracker, registration),
+      ) => new WebcomAccount(gateway, events, statusReads, registration),
       inject: [
         token('gateway-client'),
         token('events'),

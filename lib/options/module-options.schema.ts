@@ -3,6 +3,7 @@ import { ValidateIf } from 'class-validator';
 import { SENDER_CHANNELS } from '../protocol/channels.js';
 import type { Credentials, Senders } from '../protocol/messages.js';
 import { hasUrlUnsafeCharacter } from '../protocol/query.js';
+import type { WebcomStatusLimiter } from '../tracking/status-limiter.js';
 import type { WebcomModuleOptions } from '../webcom-options.js';
 import { IsCredentials, WebcomCredentialsSchema } from './credentials.schema.js';
 import {
@@ -157,4 +158,16 @@ export class WebcomModuleOptionsSchema implements Required<WebcomModuleOptions> 
   @IfGiven()
   @OptionRule('isBoolean', 'must be true or false', (value) => typeof value === 'boolean')
   sandbox!: boolean;
+
+  // Tracking budget.
+  @IsWholeNumber(1, 100_000)
+  statusRequestsPerSecond!: number;
+
+  @IfGiven()
+  @OptionRule(
+    'isStatusLimiter',
+    'must have an acquire(account) method',
+    (value) => typeof (value as { acquire?: unknown } | null)?.acquire === 'function',
+  )
+  statusLimiter!: WebcomStatusLimiter;
 }

@@ -13,6 +13,7 @@ export { getWebcomQueueToken } from './get-webcom-queue-token.util.js';
 export { InjectWebcomQueue } from './inject-webcom-queue.decorator.js';
 export {
   WebcomQueue,
+  type WebcomEnqueueItem,
   type WebcomEnqueueOptions,
   type WebcomJobReport,
   type WebcomQueueCounts,

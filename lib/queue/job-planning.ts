@@ -2,11 +2,11 @@ import { sendKindEntry, type DtoOf, type SendKind } from '../channel-registry.js
 import { validateDto } from '../dto/validate.js';
 import { WebcomValidationError } from '../errors/webcom-errors.js';
 import { SENDER_CHANNELS } from '../protocol/channels.js';
-import { encodeSend } from '../protocol/encode.js';
 import type { Senders } from '../protocol/messages.js';
 import { formatValidityMinute } from '../protocol/moscow-time.js';
 import type { JobTraceContext } from './queue-telemetry.js';
-import { encodeQuery, planSendRequests, type SendRequestPlan } from '../protocol/query.js';
+import type { SendRequestPlan } from '../protocol/query.js';
+import { planSend } from '../protocol/send-requests.js';
 
 /**
  * What `WebcomQueue.enqueue` sends: a channel of `WebcomService`, or a cascade.
@@ -62,26 +62,25 @@ export interface JobSizing {
  */
 const SIZING_SENDERS: Senders = Object.fromEntries(SENDER_CHANNELS.map((c) => [c, 'x']));
 
-/** JSON survives Redis; a `Date` would come back as an ISO string the DTO refuses. */
-function toJobDto(validated: object, to: string[]): Record<string, unknown> {
-  return JSON.parse(
-    JSON.stringify(
-      { ...validated, to },
-      function (this: Record<string, unknown>, key: string, value: unknown) {
-        const original = this[key];
-        return original instanceof Date ? formatValidityMinute(original) : value;
-      },
-    ),
-  ) as Record<string, unknown>;
+/**
+ * The value as the JSON that survives Redis, built directly rather than by a stringify and parse
+ * round trip: a `Date` (which would come back as an ISO string the DTO refuses) in wire form,
+ * `undefined` properties dropped.
+ */
+function toJson(value: unknown): unknown {
+  if (value instanceof Date) return formatValidityMinute(value);
+  if (Array.isArray(value)) return value.map(toJson);
+  if (typeof value !== 'object' || value === null) return value;
+  const json: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined && typeof field !== 'function') json[key] = toJson(field);
+  }
+  return json;
 }
 
-function splitEvery<T>(items: T[], size: number | undefined): T[][] {
-  if (size === undefined || items.length <= size) return [items];
-  const parts: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    parts.push(items.slice(start, start + size));
-  }
-  return parts;
+function toJobDto(validated: object, to: string[]): Record<string, unknown> {
+  return toJson({ ...validated, to }) as Record<string, unknown>;
 }
 
 /**
@@ -96,18 +95,17 @@ export function planJobs(
   const entry = sendKindEntry(channel);
   const validated = validateDto(entry.dto, dto);
   const [wireChannel, message] = entry.asSend(validated);
-  const wire = encodeSend(wireChannel, message, SIZING_SENDERS);
-  const content = encodeQuery(wire.params);
   let requests: SendRequestPlan[];
   try {
-    requests = splitEvery(wire.recipients, sizing.maxRecipientsPerJob).flatMap((recipients) =>
-      planSendRequests(
-        '',
-        content,
-        { ...wire, recipients },
-        sizing.maxUrlLength - sizing.urlReserve,
-      ),
-    );
+    // The worker's gateway client plans the same way; the reserve pays for the URL, the
+    // credentials and a default sender this process does not know.
+    requests = planSend(wireChannel, message, {
+      senders: SIZING_SENDERS,
+      urlPrefix: '',
+      leadingQuery: '',
+      maxUrlLength: sizing.maxUrlLength - sizing.urlReserve,
+      maxRecipients: sizing.maxRecipientsPerJob,
+    });
   } catch (error) {
     if (!(error instanceof WebcomValidationError)) throw error;
     // Restated in the options the caller set, not in the room left between them.

@@ -1,28 +1,21 @@
 import { Logger } from '@nestjs/common';
 import type { JobState, Queue } from 'bullmq';
-import { WebcomValidationError, type WebcomFieldError } from '../errors/webcom-errors.js';
+import { WebcomValidationError } from '../errors/webcom-errors.js';
 import type { SendResult } from '../protocol/results.js';
 import type { DtoOf, SendKind } from '../channel-registry.js';
-import { planJobs, type WebcomJobData, type WebcomJobFailure } from './job-planning.js';
+import {
+  countRecipients,
+  planEnqueue,
+  withTrace,
+  type WebcomEnqueueItem,
+  type WebcomEnqueueOptions,
+} from './enqueue-jobs.js';
+import type { WebcomJobData, WebcomJobFailure } from './job-planning.js';
 import type { WebcomQueueTelemetry } from './queue-telemetry.js';
 import { isSendClaimed, releaseSend } from './send-claim.js';
 import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
 
-/** How `WebcomQueue.enqueue` schedules a send. */
-export interface WebcomEnqueueOptions {
-  /**
-   * Names this send: enqueueing the same key again (with the same content) adds nothing and
-   * returns the same job ids, for as long as those jobs are kept (`removeOnComplete`).
-   */
-  idempotencyKey?: string;
-  /** Wait before the first try, in ms. */
-  delay?: number;
-  /**
-   * BullMQ's priority, 1 (most urgent) to 2 097 151. Jobs without one go before all prioritized
-   * jobs: give bulk campaigns a priority so that unprioritized one-off messages overtake them.
-   */
-  priority?: number;
-}
+export type { WebcomEnqueueItem, WebcomEnqueueOptions } from './enqueue-jobs.js';
 
 /** Jobs of the queue by state, as `WebcomQueue.counts` reads them from Redis. */
 export interface WebcomQueueCounts {
@@ -63,47 +56,6 @@ export interface WebcomJobReport {
   };
 }
 
-const MAX_PRIORITY = 2_097_151;
-const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
-
-function checkEnqueueOptions(options: WebcomEnqueueOptions): void {
-  const errors: WebcomFieldError[] = [];
-  const { idempotencyKey, delay, priority } = options;
-  if (
-    idempotencyKey !== undefined &&
-    (typeof idempotencyKey !== 'string' ||
-      idempotencyKey.length === 0 ||
-      idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)
-  ) {
-    errors.push({
-      field: 'idempotencyKey',
-      messages: [`must be a string of 1–${MAX_IDEMPOTENCY_KEY_LENGTH} characters`],
-    });
-  }
-  if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0)) {
-    errors.push({ field: 'delay', messages: ['must be a whole number of ms, 0 or more'] });
-  }
-  if (
-    priority !== undefined &&
-    !(Number.isInteger(priority) && priority >= 1 && priority <= MAX_PRIORITY)
-  ) {
-    errors.push({
-      field: 'priority',
-      messages: [`must be a whole number from 1 to ${MAX_PRIORITY}`],
-    });
-  }
-  if (errors.length) throw new WebcomValidationError(errors, 'enqueue options');
-}
-
-/**
- * A job id per share of the send. BullMQ refuses ids with ":" and ids that read as integers;
- * escaping "%" and ":" keeps every key apart, and the "#part" suffix keeps ids from being
- * integers.
- */
-function jobIdOf(idempotencyKey: string, part: number): string {
-  return `${idempotencyKey.replaceAll('%', '%25').replaceAll(':', '%3A')}#${part}`;
-}
-
 /**
  * The producer side of the Webcom queue: validates a send at once, splits it into jobs of one
  * gateway request each, and hands them to Redis, where any worker of the fleet picks them up.
@@ -136,25 +88,54 @@ export class WebcomQueue {
     dto: DtoOf<C>,
     options: WebcomEnqueueOptions = {},
   ): Promise<string[]> {
-    checkEnqueueOptions(options);
-    const { idempotencyKey, delay, priority } = options;
-    const jobs = planJobs(channel, dto, this.options);
-    const recipients = jobs.reduce((count, job) => count + (job.dto.to as string[]).length, 0);
+    const jobs = planEnqueue(channel, dto, options, this.options);
+    const recipients = countRecipients(jobs);
     // Each job carries the enqueue's trace context, for the worker's span to continue.
     return this.telemetry.enqueue({ channel, recipients, parts: jobs.length }, async (trace) => {
-      const added = await this.queue.addBulk(
-        jobs.map((data) => ({
-          name: channel,
-          data: trace ? { ...data, trace } : data,
-          opts: {
-            ...(idempotencyKey === undefined ? {} : { jobId: jobIdOf(idempotencyKey, data.part) }),
-            ...(delay === undefined ? {} : { delay }),
-            ...(priority === undefined ? {} : { priority }),
-          },
-        })),
+      // One job, one `add`: `addBulk` would copy BullMQ's scripts into a pipeline of its own.
+      if (jobs.length === 1) {
+        const { name, data, opts } = withTrace(jobs[0], trace);
+        return [(await this.queue.add(name, data, opts)).id!];
+      }
+      return (await this.queue.addBulk(jobs.map((job) => withTrace(job, trace)))).map(
+        (job) => job.id!,
       );
-      return added.map((job) => job.id!);
     });
+  }
+
+  /**
+   * Many different messages in one Redis pipeline: each item validated as `enqueue` does (one
+   * invalid item refuses the whole call, naming its index, and nothing is enqueued). Resolves
+   * with every job id, item by item, in order.
+   */
+  async enqueueMany(items: readonly WebcomEnqueueItem[]): Promise<string[]> {
+    if (!Array.isArray(items)) {
+      throw new WebcomValidationError([{ field: 'items', messages: ['must be an array'] }]);
+    }
+    const jobs = items.flatMap((item: WebcomEnqueueItem, index) => {
+      try {
+        if (typeof item !== 'object' || item === null) {
+          throw new WebcomValidationError([{ field: 'item', messages: ['must be an object'] }]);
+        }
+        return planEnqueue(item.channel, item.dto, item.options ?? {}, this.options);
+      } catch (error) {
+        if (!(error instanceof WebcomValidationError)) throw error;
+        throw new WebcomValidationError(
+          error.errors.map((e) => ({ field: `items[${index}].${e.field}`, messages: e.messages })),
+          'enqueueMany items',
+        );
+      }
+    });
+    if (jobs.length === 0) return [];
+    const channels = new Set(jobs.map((job) => job.name));
+    const facts = {
+      channel: channels.size === 1 ? jobs[0].name : 'mixed',
+      recipients: countRecipients(jobs),
+      parts: jobs.length,
+    };
+    return this.telemetry.enqueue(facts, async (trace) =>
+      (await this.queue.addBulk(jobs.map((job) => withTrace(job, trace)))).map((job) => job.id!),
+    );
   }
 
   /** How many jobs are in each state, across the fleet. */

@@ -1,5 +1,5 @@
 import { CHANNEL_REGISTRY, type SendMethod } from '../channel-registry.js';
-import type { WebcomDeliveryTracker } from '../client/delivery-tracker.js';
+import type { WebcomGatewayClient } from '../client/gateway-client.js';
 import { toInternationalDigits } from '../protocol/phone.js';
 import { VERIFICATION_CODE_MARK } from '../verification/verification-sender.js';
 import type { WebcomService } from '../webcom.service.js';
@@ -17,11 +17,12 @@ function record<T extends object>(
   target: T,
   key: keyof T & string,
   method: (args: unknown[]) => WebcomMethod,
+  argumentOf: (args: unknown[]) => unknown = (args) => args.at(-1),
 ): void {
   const real = (target[key] as GatewayMethod).bind(target);
   const recorded: GatewayMethod = (...args) =>
     gateway.record(
-      { method: method(args), ...(args.length > 0 ? { argument: args.at(-1) } : {}) },
+      { method: method(args), ...(args.length > 0 ? { argument: argumentOf(args) } : {}) },
       () => real(...args),
     );
   Object.assign(target, { [key]: recorded });
@@ -35,7 +36,7 @@ function record<T extends object>(
 export function recordGatewayCalls(
   gateway: SimulatedGateway,
   service: WebcomService,
-  tracker: WebcomDeliveryTracker,
+  client: WebcomGatewayClient,
 ): void {
   record(gateway, service, 'send', ([kind]) =>
     typeof kind === 'string' && Object.hasOwn(CHANNEL_REGISTRY, kind)
@@ -44,7 +45,14 @@ export function recordGatewayCalls(
   );
   record(gateway, service, 'getBalance', () => 'getBalance');
   record(gateway, service, 'register', () => 'register');
-  record(gateway, tracker, 'getStatus', () => 'getStatus');
+  // Every status read reaches the gateway client's `status` (with the id first), tracking's too.
+  record(
+    gateway,
+    client,
+    'status',
+    () => 'getStatus',
+    ([id]) => id,
+  );
 }
 
 /**

@@ -79,7 +79,7 @@ function simulatedAccount(
         ...service,
         useFactory: (account: WebcomAccount, gateway: SimulatedGateway) => {
           const webcom = service.useFactory(account);
-          recordGatewayCalls(gateway, webcom, account.tracker);
+          recordGatewayCalls(gateway, webcom, account.gateway);
           return webcom;
         },
         inject: [WebcomAccount, SimulatedGateway],

@@ -16,13 +16,21 @@ export interface GatewayResponse {
   body: string;
 }
 
+/** A caller's part in the retries of one call (a status read's retries share the account's budget). */
+export interface RetryHooks {
+  /** Told of each retry before its wait: `status` for an HTTP answer, `retryAfterMs` if it said. */
+  retrying?(retry: { status?: number; retryAfterMs?: number }): void;
+  /** Awaited once the wait is over, before the retry goes out; a rejection ends the call. */
+  beforeRetry?(): Promise<void>;
+}
+
 /**
  * What `WebcomService` needs of the network: one GET that resolves with a 2xx answer or throws a
  * `WebcomError`. `HttpTransport` is the real one; the testing module answers in memory.
  */
 export interface GatewayTransport {
   /** GETs `url`, repeating a failed try only as `kind` allows; resolves with a 2xx answer. */
-  get(url: string, kind: CallKind): Promise<GatewayResponse>;
+  get(url: string, kind: CallKind, hooks?: RetryHooks): Promise<GatewayResponse>;
   /**
    * Refuses further calls and releases the sockets, at shutdown; a promise, if returned,
    * settles once calls already on the wire have finished.

@@ -11,6 +11,7 @@ import { MAX_RESPONSE_BYTES, REQUEST_DEFAULTS } from './gateway-http-service.js'
 import {
   gatewayRefusal,
   type CallKind,
+  type RetryHooks,
   type GatewayResponse,
   type GatewayTransport,
 } from './gateway-transport.js';
@@ -113,7 +114,7 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
   }
 
   /** Sends one GET, retrying as `kind` allows; resolves with a 2xx answer or throws a WebcomError. */
-  async get(url: string, kind: CallKind): Promise<GatewayResponse> {
+  async get(url: string, kind: CallKind, hooks?: RetryHooks): Promise<GatewayResponse> {
     if (this.closed) throw shutdownError('the client is closed; the request was not sent');
     for (let attempt = 0; ; attempt++) {
       try {
@@ -138,7 +139,12 @@ export class HttpTransport implements GatewayTransport, BeforeApplicationShutdow
           reason: error instanceof RetryableStatus ? error.response.status : error.code,
           delayMs: waitMs,
         });
+        hooks?.retrying?.({
+          status: error instanceof RetryableStatus ? error.response.status : undefined,
+          retryAfterMs: error instanceof RetryableStatus ? error.waitMs : undefined,
+        });
         if (!(await this.wait(waitMs))) throw this.final(this.notRetried(reason));
+        await hooks?.beforeRetry?.();
       }
     }
   }

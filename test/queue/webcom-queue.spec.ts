@@ -1,4 +1,5 @@
 import '../support/quiet-logs.js';
+import { jest } from '@jest/globals';
 import { getQueueToken } from '@nestjs/bullmq';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -141,6 +142,62 @@ describeWithRedis('WebcomQueue on Redis', () => {
       failed: 0,
       delayed: 0,
     });
+    expect(sends(fake)).toHaveLength(0);
+  });
+
+  it('enqueues many different messages in one pipeline, ids in order, each sent once', async () => {
+    const { queue, fake } = await start();
+    const addBulk = jest.spyOn(queue.queue, 'addBulk');
+    const add = jest.spyOn(queue.queue, 'add');
+
+    const ids = await queue.enqueueMany([
+      { channel: 'sms', dto: { to: '79990000001', text: 'Code 1111' } },
+      { channel: 'viber', dto: { to: '79990000002', text: 'Hello', from: 'Shop' } },
+      { channel: 'sms', dto: { to: '79990000003', text: 'Code 3333' }, options: { priority: 5 } },
+    ]);
+
+    expect(ids).toHaveLength(3);
+    expect(addBulk).toHaveBeenCalledTimes(1);
+    expect(add).not.toHaveBeenCalled();
+    const reports = await Promise.all(ids.map((id) => settled(queue, id)));
+    expect(reports.map((r) => [r.state, r.channel, r.to])).toEqual([
+      ['completed', 'sms', ['79990000001']],
+      ['completed', 'viber', ['79990000002']],
+      ['completed', 'sms', ['79990000003']],
+    ]);
+    expect(
+      sends(fake)
+        .map((r) => r.query.dadr)
+        .sort(),
+    ).toEqual(['79990000001', '79990000002', '79990000003']);
+  });
+
+  it('enqueues one single-request message with one add, not a pipeline of its own', async () => {
+    const { queue } = await start({ runWorker: false });
+    const addBulk = jest.spyOn(queue.queue, 'addBulk');
+    const add = jest.spyOn(queue.queue, 'add');
+
+    const [id] = await queue.enqueue('sms', { to: '79990000001', text: 'Hi' });
+
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(addBulk).not.toHaveBeenCalled();
+    expect((await queue.getJob(id))?.state).toBe('waiting');
+  });
+
+  it('refuses the whole enqueueMany for one invalid item, naming its index', async () => {
+    const { queue, fake } = await start({ runWorker: false });
+
+    const refused = queue.enqueueMany([
+      { channel: 'sms', dto: { to: '79990000001', text: 'Hi' } },
+      { channel: 'sms', dto: { to: '12', text: 'Hi' } },
+      { channel: 'sms', dto: { to: '79990000003', text: 'Hi' }, options: { delay: -1 } },
+    ]);
+
+    await expect(refused).rejects.toBeInstanceOf(WebcomValidationError);
+    await expect(refused).rejects.toMatchObject({
+      errors: [expect.objectContaining({ field: 'items[1].to' })],
+    });
+    expect(await queue.counts()).toMatchObject({ waiting: 0, delayed: 0 });
     expect(sends(fake)).toHaveLength(0);
   });
 

@@ -498,7 +498,8 @@ describe('WebcomTestingModule', () => {
       await compile();
       const { messages } = await webcom.sendSms({ to: '79991234567', text: 'Hi' });
       const wait = webcom.waitForFinalStatus(messages[0].id, { intervalMs: 1, maxIntervalMs: 1 });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Reads are 50 ms apart at the default budget of 20 a second.
+      await new Promise((resolve) => setTimeout(resolve, 150));
       await moduleRef.close();
       await expect(wait).rejects.toMatchObject(SHUTDOWN);
       const reads = testing.calls.filter((call) => call.method === 'getStatus').length;

@@ -62,6 +62,8 @@ describe('WebcomService at app.close()', () => {
           credentials: { user: 'shop', password: 'pw' },
           baseUrl: fake.baseUrl,
           senders: { sms: 'Shop' },
+          // These tests are about the shutdown, not the budget.
+          statusRequestsPerSecond: 200,
         }),
       ],
     })

@@ -7,14 +7,39 @@ import {
   WebcomValidationError,
 } from '../../lib/errors/webcom-errors.js';
 import type { DeliveryState, MessageStatus } from '../../lib/protocol/results.js';
-import {
-  getStatuses,
-  trackDelivery,
-  waitForFinalStatus,
-  WebcomTrackingTimeoutError,
-  type TrackOptions,
-} from '../../lib/tracking/delivery-tracking.js';
+import { StatusBudget } from '../../lib/tracking/status-budget.js';
+import { StatusPoller, type StatusReader } from '../../lib/tracking/status-poller.js';
+import { WebcomTrackingTimeoutError, type TrackOptions } from '../../lib/tracking/track-options.js';
 import { ShutdownSignal } from '../../lib/util/shutdown-signal.js';
+
+/** A budget so large it never holds a read back: these tests are about polling itself. */
+const UNBOUNDED = 1_000_000;
+
+function pollerOf(read: StatusReader, shutdown?: ShutdownSignal): StatusPoller {
+  return new StatusPoller(read, new StatusBudget(UNBOUNDED), 60_000, shutdown);
+}
+
+function trackDelivery(
+  read: StatusReader,
+  ids: readonly string[],
+  options?: TrackOptions,
+  shutdown?: ShutdownSignal,
+) {
+  return pollerOf(read, shutdown).track(ids, options);
+}
+
+function waitForFinalStatus(
+  read: StatusReader,
+  id: string,
+  options?: TrackOptions,
+  shutdown?: ShutdownSignal,
+) {
+  return pollerOf(read, shutdown).waitFor(id, options);
+}
+
+function getStatuses(read: StatusReader, ids: readonly string[], concurrency: number) {
+  return pollerOf(read).getStatuses(ids, concurrency);
+}
 
 const FINAL = new Set<DeliveryState>(['read', 'not_deliver', 'expired', 'partly_deliver']);
 const SETTLED = new Set<DeliveryState>(['deliver', ...FINAL]);
@@ -243,10 +268,12 @@ describe('with fake timers', () => {
           'read',
         ],
       });
-      const outcome = settle(waitForFinalStatus(reader.read, 'a', FAST));
-      await jest.advanceTimersByTimeAsync(500);
+      const outcome = settle(waitForFinalStatus(reader.read, 'a', { ...FAST, timeoutMs: 5_000 }));
+      await jest.advanceTimersByTimeAsync(2_000);
       expect(outcome).toEqual({ done: true, value: status('a', 'read') });
       expect(reader.count('a')).toBe(6);
+      // The 429 (the 4th read) paused the account's reads for a second.
+      expect(reader.gaps('a')[3]).toBeGreaterThanOrEqual(1_000);
     });
 
     it('reports no status on timeout when every read failed transiently', async () => {
