@@ -9,7 +9,9 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { firstValueFrom } from 'rxjs';
-import { CREDENTIALS, SENDER, TEXT, parseArgs, russianMobiles } from './lib/common.js';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { CREDENTIALS, DIST_INDEX, SENDER, TEXT, parseArgs, russianMobiles } from './lib/common.js';
 import { handDecode, handQuery } from './lib/clients.js';
 
 const args = parseArgs();
@@ -26,9 +28,11 @@ Logger.overrideLogger(['error', 'fatal']);
 /** Ours: an application context with WebcomQueueModule (and WebcomModule for a worker). */
 async function oursApp(runWorker) {
   const { NestFactory } = await import('@nestjs/core');
-  const { WebcomModule } = await import('../dist/index.js');
-  const { WebcomQueueModule, WebcomQueue, getWebcomQueueToken } =
-    await import('../dist/queue/index.js');
+  // The built package, by a computed path: the bench type-checks before the build exists.
+  const { WebcomModule } = await import(pathToFileURL(DIST_INDEX).href);
+  const { WebcomQueueModule, WebcomQueue, getWebcomQueueToken } = await import(
+    pathToFileURL(path.join(path.dirname(DIST_INDEX), 'queue', 'index.js')).href
+  );
   const imports = [
     WebcomQueueModule.forRoot({ queueName, connection, prefix, concurrency, runWorker }),
   ];
