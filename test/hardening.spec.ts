@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Logger, type LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { CapturingLogger } from './support/capturing-logger.js';
 import { lastValueFrom, toArray } from 'rxjs';
 import {
   WebcomAmbiguousSendError,
@@ -13,17 +14,6 @@ import {
 import { RecordingGateway, successAnswer, type Answer } from './support/recording-gateway.js';
 import { expectNoSecret, phpEchoes, renderings } from './support/secret-renderings.js';
 import { invalid } from './support/thrown.js';
-
-/** Captures every log line at every level. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (...m: unknown[]) => this.lines.push(m.map(String).join(' '));
-  error = this.log;
-  warn = this.log;
-  debug = this.log;
-  verbose = this.log;
-  fatal = this.log;
-}
 
 /** Every PHP echo form of `value`, one per line. */
 const echoOf = (value: string) =>

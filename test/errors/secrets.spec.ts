@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Logger, type LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { CapturingLogger } from '../support/capturing-logger.js';
 import { createServer } from 'node:net';
 import {
   WebcomApiError,
@@ -13,17 +14,6 @@ import { RecordingGateway, successAnswer } from '../support/recording-gateway.js
 import { expectNoSecret, phpEchoes, renderings } from '../support/secret-renderings.js';
 
 const SECRET = 'p@ss w0rd&pwd=x+y#z%2F/?;:é';
-
-/** Captures every log line at every level, debug included. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (...m: unknown[]) => this.lines.push(m.map(String).join(' '));
-  error = this.log;
-  warn = this.log;
-  debug = this.log;
-  verbose = this.log;
-  fatal = this.log;
-}
 
 const credentialForms: [string, Credentials][] = [
   ['password', { user: 'shop', password: SECRET }],

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Logger, type LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { CapturingLogger } from '../support/capturing-logger.js';
 import axios from 'axios';
 import { createServer, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,16 +33,6 @@ function encoder(charset: string): (text: string) => Buffer {
 }
 const cp1251 = encoder('windows-1251');
 const koi8r = encoder('koi8-r');
-
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (...m: unknown[]) => this.lines.push(m.map(String).join(' '));
-  error = this.log;
-  warn = this.log;
-  debug = this.log;
-  verbose = this.log;
-  fatal = this.log;
-}
 
 interface Reply {
   status?: number;
