@@ -1,5 +1,6 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { ATTR, errorType, MESSAGING_SYSTEM, possiblyDelivered } from '../telemetry/attributes.js';
+import { tracing } from '../telemetry/spans.js';
 import {
   INSTRUMENTATION_SCOPE,
   INSTRUMENTATION_VERSION,
@@ -62,7 +63,8 @@ export class WebcomQueueTelemetry {
     run: (trace: JobTraceContext | undefined) => Promise<T>,
   ): Promise<T> {
     const api = otel;
-    if (!api) return run(undefined);
+    // No SDK receives traces: no span and no context to carry, as the gateway client does.
+    if (!api || !tracing(api)) return run(undefined);
     const span = this.tracer(api).startSpan(`enqueue ${this.queueName}`, {
       kind: api.SpanKind.PRODUCER,
       attributes: {
@@ -87,7 +89,7 @@ export class WebcomQueueTelemetry {
     run: (scope: JobScope) => Promise<T>,
   ): Promise<T> {
     const api = otel;
-    if (!api) return run(NOOP_JOB_SCOPE);
+    if (!api || !tracing(api)) return run(NOOP_JOB_SCOPE);
     const parent = trace
       ? api.propagation.extract(api.ROOT_CONTEXT, pick(trace))
       : api.ROOT_CONTEXT;
