@@ -3,9 +3,13 @@
 // (a bullmq Queue + Worker calling @nestjs/axios HttpService).
 //   node bench/queue-child.js --role producer|worker --mode ours|hand --base-url URL
 //        --redis URL --queue NAME --prefix PREFIX [--n 3000] [--concurrency 16] [--many]
-// A worker prints {"ready":true} once it takes jobs and runs until SIGTERM. A producer prints
-// {"startedAt","enqueueMs","enqueueCpuUs"} (CPU of this process per enqueued job); --many makes
-// ours use one enqueueMany instead of N concurrent enqueue calls.
+//        [--dist DIR]
+// A worker prints {"ready":true} once it takes jobs, runs until SIGTERM, then prints {"cpuUs"}:
+// its CPU from ready to SIGTERM. A producer first enqueues three bursts of N messages of the same
+// shape to a queue no worker reads (the first is a fresh process's first burst, whose CPU it
+// reports as coldCpuUs), then the measured N, and prints {"startedAt","enqueueMs","enqueueCpuUs","coldCpuUs"} (CPU of this
+// process per enqueued job). --many makes ours use one enqueueMany instead of N concurrent
+// enqueue calls; --dist runs ours from another build (default: this checkout's dist/).
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { firstValueFrom } from 'rxjs';
@@ -21,21 +25,32 @@ const redisUrl = args.redis;
 const n = Number(args.n ?? 3_000);
 const concurrency = Number(args.concurrency ?? 16);
 const connection = { url: redisUrl };
+const warmupQueueName = `${queueName}-warmup`;
+const WARMUP_BURSTS = 3;
+const distDir = path.resolve(args.dist ?? path.dirname(DIST_INDEX));
 
 const { Logger, Module } = await import('@nestjs/common');
 Logger.overrideLogger(['error', 'fatal']);
 
-/** Ours: an application context with WebcomQueueModule (and WebcomModule for a worker). */
+/**
+ * Ours: an application context with WebcomQueueModule (and WebcomModule for a worker); a
+ * producer also has the warm-up queue.
+ */
 async function oursApp(runWorker) {
   const { NestFactory } = await import('@nestjs/core');
   // The built package, by a computed path: the bench type-checks before the build exists.
-  const { WebcomModule } = await import(pathToFileURL(DIST_INDEX).href);
-  const { WebcomQueueModule, WebcomQueue, getWebcomQueueToken } = await import(
-    pathToFileURL(path.join(path.dirname(DIST_INDEX), 'queue', 'index.js')).href
+  const { WebcomModule } = await import(pathToFileURL(path.join(distDir, 'index.js')).href);
+  const { WebcomQueueModule, getWebcomQueueToken } = await import(
+    pathToFileURL(path.join(distDir, 'queue', 'index.js')).href
   );
   const imports = [
     WebcomQueueModule.forRoot({ queueName, connection, prefix, concurrency, runWorker }),
   ];
+  if (!runWorker) {
+    imports.push(
+      WebcomQueueModule.forRoot({ queueName: warmupQueueName, connection, prefix, runWorker }),
+    );
+  }
   if (runWorker) {
     imports.unshift(
       WebcomModule.forRoot({
@@ -51,7 +66,13 @@ async function oursApp(runWorker) {
   Module({ imports })(BenchModule);
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   app.enableShutdownHooks();
-  return { app, queue: /** @type {any} */ (app.get(getWebcomQueueToken(queueName))), WebcomQueue };
+  /** @type {(name: string) => any} */
+  const queueOf = (name) => app.get(getWebcomQueueToken(name));
+  return {
+    app,
+    queue: queueOf(queueName),
+    warmup: runWorker ? undefined : queueOf(warmupQueueName),
+  };
 }
 
 async function handWorker() {
@@ -81,6 +102,12 @@ async function handWorker() {
 
 const numbers = russianMobiles(n);
 
+/** CPU of this process since `since`, in µs. */
+function cpuSince(since) {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+}
+
 if (role === 'worker') {
   let close;
   if (mode === 'hand') {
@@ -89,37 +116,51 @@ if (role === 'worker') {
     const { app } = await oursApp(true);
     close = () => app.close();
   }
+  const ready = process.cpuUsage();
   console.log(JSON.stringify({ ready: true }));
   process.once('SIGTERM', () => {
+    console.log(JSON.stringify({ cpuUs: cpuSince(ready) }));
     void Promise.resolve(close()).finally(() => process.exit(0));
   });
 } else {
+  /** Enqueues N messages to a queue: the hand-written producer's or ours. */
   let enqueueAll;
   let close;
+  let queue;
+  let warmup;
   if (mode === 'hand') {
     const { Queue } = await import('bullmq');
-    const queue = new Queue(queueName, { connection, prefix });
-    await queue.waitUntilReady();
-    enqueueAll = () =>
-      Promise.all(numbers.map((to) => queue.add('sms', { to, text: TEXT, from: SENDER })));
-    close = () => queue.close();
+    queue = new Queue(queueName, { connection, prefix });
+    warmup = new Queue(warmupQueueName, { connection, prefix });
+    await Promise.all([queue.waitUntilReady(), warmup.waitUntilReady()]);
+    enqueueAll = (/** @type {any} */ to) =>
+      Promise.all(numbers.map((number) => to.add('sms', { to: number, text: TEXT, from: SENDER })));
+    close = () => Promise.all([queue.close(), warmup.close()]);
   } else {
-    const { app, queue } = await oursApp(false);
-    await queue.queue.waitUntilReady();
+    const app = await oursApp(false);
+    ({ queue, warmup } = app);
+    await Promise.all([queue.queue.waitUntilReady(), warmup.queue.waitUntilReady()]);
     enqueueAll = args.many
-      ? () => queue.enqueueMany(numbers.map((to) => ({ channel: 'sms', dto: { to, text: TEXT } })))
-      : () => Promise.all(numbers.map((to) => queue.enqueue('sms', { to, text: TEXT })));
-    close = () => app.close();
+      ? (/** @type {any} */ to) =>
+          to.enqueueMany(
+            numbers.map((number) => ({ channel: 'sms', dto: { to: number, text: TEXT } })),
+          )
+      : (/** @type {any} */ to) =>
+          Promise.all(numbers.map((number) => to.enqueue('sms', { to: number, text: TEXT })));
+    close = () => app.app.close();
   }
+  const cold = process.cpuUsage();
+  await enqueueAll(warmup);
+  const coldCpuUs = cpuSince(cold) / n;
+  // Two more bursts: the JIT has then compiled what a long-running producer runs.
+  for (let burst = 1; burst < WARMUP_BURSTS; burst++) await enqueueAll(warmup);
   const startedAt = Date.now();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  await enqueueAll();
+  await enqueueAll(queue);
   const enqueueMs = performance.now() - started;
-  const used = process.cpuUsage(cpu);
+  const enqueueCpuUs = cpuSince(cpu) / n;
   await close();
-  console.log(
-    JSON.stringify({ startedAt, enqueueMs, enqueueCpuUs: (used.user + used.system) / n }),
-  );
+  console.log(JSON.stringify({ startedAt, enqueueMs, enqueueCpuUs, coldCpuUs }));
   process.exit(0);
 }

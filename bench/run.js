@@ -9,7 +9,7 @@
 //   node bench/run.js --sizes 1000,100000 --runs 3   override bulk sizes / runs per figure
 //   node bench/run.js --baseline DIR   also runs another build (DIR/dist) of ours in the
 //                                      throughput rounds, as "before", interleaved with the rest,
-//                                      and in the tracking section
+//                                      and in the tracking and queue sections
 //   node bench/run.js --only tracking --tracking-n 100000 --tracking-rate 2000
 //   node bench/run.js --only queue --queue-runs 3   (needs Redis: REDIS_URL)
 //
@@ -513,6 +513,7 @@ async function main() {
         targets,
         runs: Number(args['queue-runs'] ?? (quick ? 1 : 3)),
         n: quick ? 1_000 : 3_000,
+        baseline: args.baseline ? String(args.baseline) : undefined,
       });
     }
     if (only.includes('otel')) {
