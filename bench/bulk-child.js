@@ -25,7 +25,7 @@ if (!baseUrl || !Number.isInteger(size) || size < 1) {
 }
 
 const { Logger } = await import('@nestjs/common');
-// Production log levels: Nest's default would print one debug line per request.
+// Production log levels, as the other sections use.
 Logger.overrideLogger(['log', 'warn', 'error', 'fatal']);
 const dist = args.dist ? pathToFileURL(path.resolve(args.dist, 'index.js')).href : DIST_INDEX;
 const { WebcomService } = await import(dist);

@@ -2,7 +2,8 @@
 //   node --cpu-prof bench/load-child.js --base-url URL --client ours|hand|raw
 //        [--concurrency 16] [--seconds 5] [--nest-default-logger]
 // --nest-default-logger: ours with Nest's default log levels (debug included), as an app that
-// does not set `logger` gets them; run with stdout to /dev/null.
+// does not set `logger` gets them, and `logRequests: true`, so that each request writes its
+// debug line; run with stdout to /dev/null.
 import { parseArgs } from './lib/common.js';
 import { createHand, createOurs, createRaw } from './lib/clients.js';
 import { measureThroughput } from './lib/throughput.js';
@@ -15,7 +16,14 @@ if (!args['base-url'] || !create) {
 }
 const client =
   args['nest-default-logger'] && create === createOurs
-    ? await createOurs(args['base-url'], {}, ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'])
+    ? await createOurs(args['base-url'], { logRequests: true }, [
+        'log',
+        'error',
+        'warn',
+        'debug',
+        'verbose',
+        'fatal',
+      ])
     : await create(args['base-url']);
 const concurrency = Number(args.concurrency ?? 16);
 const seconds = Number(args.seconds ?? 5);
