@@ -3,13 +3,14 @@
 // (a bullmq Queue + Worker calling @nestjs/axios HttpService).
 //   node bench/queue-child.js --role producer|worker --mode ours|hand --base-url URL
 //        --redis URL --queue NAME --prefix PREFIX [--n 3000] [--concurrency 16] [--many]
-//        [--dist DIR]
+//        [--dist DIR] [--job-options]
 // A worker prints {"ready":true} once it takes jobs, runs until SIGTERM, then prints {"cpuUs"}:
 // its CPU from ready to SIGTERM. A producer first enqueues three bursts of N messages of the same
 // shape to a queue no worker reads (the first is a fresh process's first burst, whose CPU it
 // reports as coldCpuUs), then the measured N, and prints {"startedAt","enqueueMs","enqueueCpuUs","coldCpuUs"} (CPU of this
 // process per enqueued job). --many makes ours use one enqueueMany instead of N concurrent
-// enqueue calls; --dist runs ours from another build (default: this checkout's dist/).
+// enqueue calls; --dist runs ours from another build (default: this checkout's dist/);
+// --job-options gives the hand-written producer the job options ours sets by default.
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { firstValueFrom } from 'rxjs';
@@ -27,6 +28,13 @@ const concurrency = Number(args.concurrency ?? 16);
 const connection = { url: redisUrl };
 const warmupQueueName = `${queueName}-warmup`;
 const WARMUP_BURSTS = 3;
+/** Ours' default job options (docs/queue.md): retries with backoff, and the retention. */
+const OURS_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600 },
+  removeOnFail: { age: 604800 },
+};
 const distDir = path.resolve(args.dist ?? path.dirname(DIST_INDEX));
 
 const { Logger, Module } = await import('@nestjs/common');
@@ -130,8 +138,13 @@ if (role === 'worker') {
   let warmup;
   if (mode === 'hand') {
     const { Queue } = await import('bullmq');
-    queue = new Queue(queueName, { connection, prefix });
-    warmup = new Queue(warmupQueueName, { connection, prefix });
+    const options = {
+      connection,
+      prefix,
+      ...(args['job-options'] ? { defaultJobOptions: OURS_JOB_OPTIONS } : {}),
+    };
+    queue = new Queue(queueName, options);
+    warmup = new Queue(warmupQueueName, options);
     await Promise.all([queue.waitUntilReady(), warmup.waitUntilReady()]);
     enqueueAll = (/** @type {any} */ to) =>
       Promise.all(numbers.map((number) => to.add('sms', { to: number, text: TEXT, from: SENDER })));
