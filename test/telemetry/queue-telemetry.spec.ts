@@ -148,5 +148,17 @@ describe('WebcomQueueTelemetry', () => {
       return Promise.resolve();
     });
     expect(carried).toBeUndefined();
+    // A job that carries a context is still run, and no span is recorded for it.
+    otel.reset();
+    const result = await queue.process(
+      { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      { channel: 'sms', recipients: 1, parts: 1 },
+      (job) => {
+        job.failed(new Error('recorded nowhere'), false);
+        return Promise.resolve('sent');
+      },
+    );
+    expect(result).toBe('sent');
+    expect(otel.spans()).toEqual([]);
   });
 });
