@@ -1,4 +1,4 @@
-import type { RedisClient } from 'bullmq';
+import type { Queue, RedisClient, Worker } from 'bullmq';
 
 /**
  * A field on the job's own BullMQ hash, set just before a job's request is sent and cleared only
@@ -18,6 +18,15 @@ return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
 `;
 
 export type ClaimOutcome = 'claimed' | 'held' | 'gone';
+
+/**
+ * The Redis client a BullMQ queue or worker sends its own commands on: `getBackend().client` on
+ * bullmq 6, the `client` getter on bullmq 5 (5.77 and later, the same client interface).
+ */
+export function redisClientOf(owner: Queue | Worker): Promise<RedisClient> {
+  if (typeof owner.getBackend === 'function') return owner.getBackend().client;
+  return (owner as unknown as { client: Promise<RedisClient> }).client;
+}
 
 const prepared = new WeakSet<RedisClient>();
 

@@ -12,7 +12,7 @@ import {
 } from './enqueue-jobs.js';
 import type { WebcomJobData, WebcomJobFailure } from './job-planning.js';
 import type { WebcomQueueTelemetry } from './queue-telemetry.js';
-import { isSendClaimed, releaseSend } from './send-claim.js';
+import { isSendClaimed, redisClientOf, releaseSend } from './send-claim.js';
 import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
 
 export type { WebcomEnqueueItem, WebcomEnqueueOptions } from './enqueue-jobs.js';
@@ -179,7 +179,7 @@ export class WebcomQueue {
       // whether it may have gone out is then told by its send claim.
       const possiblyDelivered =
         failure?.possiblyDelivered ??
-        (await isSendClaimed(await this.queue.getBackend().client, this.queue.toKey(job.id)));
+        (await isSendClaimed(await redisClientOf(this.queue), this.queue.toKey(job.id)));
       report.failure = {
         possiblyDelivered,
         error: failure?.error ?? { name: 'Error', message: job.failedReason },
@@ -200,7 +200,7 @@ export class WebcomQueue {
     if (state !== 'failed') {
       throw new Error(`job ${id} is ${state}: only a failed job can be resent`);
     }
-    await releaseSend(await this.queue.getBackend().client, this.queue.toKey(job.id));
+    await releaseSend(await redisClientOf(this.queue), this.queue.toKey(job.id));
     await job.updateData({ ...job.data, failure: undefined });
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   }

@@ -21,7 +21,7 @@ import { describeAccount, registeredAccounts } from '../util/registered-accounts
 import type { WebcomService } from '../webcom.service.js';
 import type { WebcomJobData, WebcomJobFailure } from './job-planning.js';
 import type { JobScope, WebcomQueueTelemetry } from './queue-telemetry.js';
-import { claimSend, releaseSend } from './send-claim.js';
+import { claimSend, redisClientOf, releaseSend } from './send-claim.js';
 import type { ResolvedWebcomQueueOptions } from './webcom-queue.options.js';
 
 /**
@@ -160,7 +160,7 @@ export class WebcomQueueWorker
 
   private async run(job: Job<WebcomJobData, SendResult>, scope: JobScope): Promise<SendResult> {
     const worker = this.worker;
-    const client = await worker.getBackend().client;
+    const client = await redisClientOf(worker);
     const jobKey = worker.toKey(job.id!);
     const claim = await claimSend(client, jobKey);
     if (claim === 'gone') throw new UnrecoverableError('the job was removed before it was sent');
