@@ -2,7 +2,8 @@
 # The package as two teams get it: `npm pack`, then installed (with no --legacy-peer-deps) into a
 # Nest 11 CommonJS app (ts-jest's default preset) and a Nest 12 ES module app (Jest in ES module
 # mode). Each app is type-checked, runs its Jest suite (WebcomService mocked, and
-# WebcomTestingModule) and boots on `sandbox: true` to send one SMS. The apps are copied out of
+# WebcomTestingModule; the Nest 11 app also the queue on @nestjs/bullmq 11 and bullmq 5, against
+# the Redis at REDIS_URL) and boots on `sandbox: true` to send one SMS. The apps are copied out of
 # the repository, so their node_modules never meet the root's tools; npm's cache is shared.
 # Needs a build (dist/): `npm run build`.
 set -euo pipefail
