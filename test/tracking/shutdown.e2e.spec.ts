@@ -10,6 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { lastValueFrom } from 'rxjs';
 import { WebcomModule, WebcomService, WebcomTransportError } from '../../lib/index.js';
 import { FakeWebcomServer } from '../../lib/testing/fake-webcom-server.js';
+import { settle } from '../support/settle.js';
 
 /**
  * What `app.close()` does to the calls of a `WebcomService`: waits and tracking end at once with
@@ -27,16 +28,6 @@ const QUICK = { intervalMs: 20, maxIntervalMs: 20 };
 
 /** Time for a read already in flight at the shutdown to reach the emulator. */
 const IN_FLIGHT_MS = 50;
-
-/** The promise's outcome, observable without awaiting it (it may still be pending). */
-function settle<T>(promise: Promise<T>) {
-  const outcome: { done: boolean; value?: T; error?: unknown } = { done: false };
-  promise.then(
-    (value) => Object.assign(outcome, { done: true, value }),
-    (error: unknown) => Object.assign(outcome, { done: true, error }),
-  );
-  return outcome;
-}
 
 /** Timers alive in this process: a pending wait holds one until it ends. */
 const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;

@@ -11,6 +11,7 @@ import { StatusBudget } from '../../lib/tracking/status-budget.js';
 import { StatusPoller, type StatusReader } from '../../lib/tracking/status-poller.js';
 import { WebcomTrackingTimeoutError, type TrackOptions } from '../../lib/tracking/track-options.js';
 import { ShutdownSignal } from '../../lib/util/shutdown-signal.js';
+import { settle } from '../support/settle.js';
 
 /** A budget so large it never holds a read back: these tests are about polling itself. */
 const UNBOUNDED = 1_000_000;
@@ -90,16 +91,6 @@ class FakeReader {
     const times = this.readTimes.get(id) ?? [];
     return times.slice(1).map((time, i) => time - times[i]);
   }
-}
-
-/** The promise's outcome, observable without awaiting it (it may still be pending). */
-function settle<T>(promise: Promise<T>) {
-  const outcome: { done: boolean; value?: T; error?: unknown } = { done: false };
-  promise.then(
-    (value) => Object.assign(outcome, { done: true, value }),
-    (error: unknown) => Object.assign(outcome, { done: true, error }),
-  );
-  return outcome;
 }
 
 const status = (id: string, state: DeliveryState): MessageStatus => ({
