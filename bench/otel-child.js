@@ -11,8 +11,8 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CREDENTIALS, ONE_RECIPIENT, ROOT_DIR, SENDER, TEXT, parseArgs } from './lib/common.js';
-import { ONE_ANSWER, timePerCall } from './lib/cpu.js';
+import { ONE_RECIPIENT, ROOT_DIR, TEXT, parseArgs } from './lib/common.js';
+import { serviceOnInstantTransport, timePerCall } from './lib/cpu.js';
 
 const args = parseArgs();
 const mode = String(args.mode ?? 'api');
@@ -46,23 +46,9 @@ if (mode === 'sdk') {
 
 const { Logger } = await import('@nestjs/common');
 Logger.overrideLogger(['error']);
-const { Test } = await import('@nestjs/testing');
-const { WebcomModule, WebcomService, getWebcomProviderToken } = await dist('index.js');
 const { otel } = await dist('telemetry/otel-api.js');
 // The real module and service, but a transport that answers at once: no socket, no axios.
-const moduleRef = await Test.createTestingModule({
-  imports: [
-    WebcomModule.forRoot({
-      credentials: CREDENTIALS,
-      baseUrl: 'http://127.0.0.1:1',
-      senders: { sms: SENDER },
-    }),
-  ],
-})
-  .overrideProvider(getWebcomProviderToken('transport'))
-  .useValue({ get: async () => ({ status: 200, body: ONE_ANSWER }), close: () => undefined })
-  .compile();
-const service = moduleRef.get(WebcomService);
+const { service, close } = await serviceOnInstantTransport();
 
 let spans = 0;
 let calls = 0;
@@ -90,7 +76,7 @@ if (exporter) {
   };
   bareSpanUs = (await timePerCall(span, { iterations, runs: 1 })).us;
 }
-await moduleRef.close();
+await close();
 console.log(
   JSON.stringify({
     mode,

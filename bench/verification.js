@@ -7,8 +7,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { CREDENTIALS, ROOT_DIR, SENDER, fmt, median, table } from './lib/common.js';
-import { ONE_ANSWER } from './lib/cpu.js';
+import { ROOT_DIR, fmt, median, table } from './lib/common.js';
+import { serviceOnInstantTransport } from './lib/cpu.js';
 
 const dist = (file) => import(pathToFileURL(path.join(ROOT_DIR, 'dist', file)).href);
 const CODE_MARK = Symbol.for('nestjs-webcom.verification-code');
@@ -34,21 +34,7 @@ function counting(store) {
 async function benchWebcom() {
   const { Logger } = await import('@nestjs/common');
   Logger.overrideLogger(['error']);
-  const { Test } = await import('@nestjs/testing');
-  const { WebcomModule, WebcomService, getWebcomProviderToken } = await dist('index.js');
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      WebcomModule.forRoot({
-        credentials: CREDENTIALS,
-        baseUrl: 'http://127.0.0.1:1',
-        senders: { sms: SENDER },
-      }),
-    ],
-  })
-    .overrideProvider(getWebcomProviderToken('transport'))
-    .useValue({ get: async () => ({ status: 200, body: ONE_ANSWER }), close: () => undefined })
-    .compile();
-  const service = moduleRef.get(WebcomService);
+  const { service, close } = await serviceOnInstantTransport();
   const sent = { code: '' };
   // The code a send carried, read as WebcomTestingModule's recorder reads it.
   const webcom = {
@@ -58,7 +44,7 @@ async function benchWebcom() {
     },
     getStatus: (id) => service.getStatus(id),
   };
-  return { webcom, sent, close: () => moduleRef.close() };
+  return { webcom, sent, close };
 }
 
 /** Median µs of start + check over `runs` runs of `iterations` sequential verifications. */

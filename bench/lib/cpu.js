@@ -13,6 +13,28 @@ const load = (distDir, file) => import(pathToFileURL(path.join(distDir, file)).h
 /** The stand-in's answer to a one-recipient send. */
 export const ONE_ANSWER =
   '{"information":[{"id_message":"1","price":"2.5000000"}],"balance":"100.00"}';
+
+/**
+ * The real module and `WebcomService` of the build in `distDir`, on a transport that answers
+ * every call at once with `ONE_ANSWER`: validation, encoding and decoding, no socket, no axios.
+ */
+export async function serviceOnInstantTransport(distDir = DEFAULT_DIST) {
+  const { Test } = await import('@nestjs/testing');
+  const { WebcomModule, WebcomService, getWebcomProviderToken } = await load(distDir, 'index.js');
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      WebcomModule.forRoot({
+        credentials: CREDENTIALS,
+        baseUrl: 'http://127.0.0.1:1',
+        senders: { sms: SENDER },
+      }),
+    ],
+  })
+    .overrideProvider(getWebcomProviderToken('transport'))
+    .useValue({ get: async () => ({ status: 200, body: ONE_ANSWER }), close: () => undefined })
+    .compile();
+  return { service: moduleRef.get(WebcomService), close: () => moduleRef.close() };
+}
 const SEND_URL = 'http://127.0.0.1:1/sendsms.php';
 const MAX_URL_LENGTH = 8000;
 
